@@ -1,0 +1,27 @@
+//===- InitAll.h - Register every qforge dialect and pass -------*- C++ -*-===//
+//
+// One place for tools and embedding compilers to register what qforge
+// provides and the upstream dialects its IR uses.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_INITALL_H
+#define QFORGE_INITALL_H
+
+namespace mlir {
+class DialectRegistry;
+} // namespace mlir
+
+namespace qforge {
+
+/// Registers the qf dialect and the upstream dialects qforge's IR uses
+/// (func, arith, math, tensor, linalg, quant).
+void registerAllDialects(mlir::DialectRegistry &registry);
+
+/// Registers qforge's passes and conversions, and the upstream general
+/// transforms (canonicalize, cse, ...).
+void registerAllPasses();
+
+} // namespace qforge
+
+#endif // QFORGE_INITALL_H
