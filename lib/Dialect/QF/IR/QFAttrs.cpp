@@ -162,7 +162,7 @@ static ParseResult parseElementFormat(AsmParser &parser, Type &type) {
     return success();
   }
   StringRef kw;
-  if (parser.parseKeyword(&kw))
+  if (failed(parser.parseOptionalKeyword(&kw)))
     return parser.emitError(loc, "expected an element format (iN, uN, "
                                  "f8E4M3FN, f8E5M2, f4E2M1FN)");
   unsigned width = 0;

@@ -15,6 +15,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::qf;
@@ -32,6 +33,13 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
   for (auto [i, d] : llvm::enumerate(shape))
     s += (i ? ", " : "") + std::to_string(d);
   return s + "]";
+}
+
+/// A float for diagnostics: shortest form, `inf`/`nan` spelled out.
+static std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", v);
+  return buf;
 }
 
 /// Checks the optional static scale operands of quantize / requantize
@@ -83,7 +91,7 @@ static LogicalResult verifyStaticScales(Operation *op, QTensorType type,
       return success();
     for (auto [i, s] : llvm::enumerate(*values))
       if (!std::isfinite(s) || s <= 0)
-        return op->emitOpError() << what << " " << i << " is " << s
+        return op->emitOpError() << what << " " << i << " is " << num(s)
                                  << "; scales must be finite and positive";
     return success();
   };
@@ -317,6 +325,12 @@ LogicalResult ConstantOp::verify() {
                          << layout.tensorScaleBytes
                          << ", each section aligned to "
                          << qforge::kBlobSectionAlignment << ")";
+  if (auto resource = dyn_cast<DenseI8ResourceElementsAttr>(getValue()))
+    if (std::optional<ArrayRef<int8_t>> data = resource.tryGetAsArrayRef();
+        data && static_cast<int64_t>(data->size()) != layout.totalBytes)
+      return emitOpError() << "resource blob holds " << data->size()
+                           << " bytes, but " << type << " needs "
+                           << layout.totalBytes;
   // Values are checked where the data is at hand (dense, or a loaded
   // resource).
   std::optional<std::vector<uint8_t>> bytes = getBlobBytes(getValue());

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package qforge needs (idempotent: only what is
+# missing is installed, so a second run takes a second) and configures the
+# build directory. Usage: scripts/setup.sh [BUILD_DIR]
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$here/build}"
+
+# LLVM/MLIR 22.1 comes from bookworm-security; see docs/Building.md.
+packages=(
+  cmake ninja-build g++ make lld python3
+  llvm-22-dev libmlir-22-dev mlir-22-tools
+  libgtest-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "qforge setup: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "qforge setup: need root or sudo to install packages" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "qforge setup: all packages present"
+fi
+
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$here" -B "$build" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+    -DLLVM_USE_LINKER=lld
+fi
