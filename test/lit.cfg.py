@@ -19,6 +19,8 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
                                      "CUDA_HOME", "CUDA_ROOT", "CUDA_PATH"])
 llvm_config.with_system_environment([k for k in os.environ if k.startswith("VK_")])
 llvm_config.use_default_substitutions()
+# FileCheck, not, count and split-file come from the LLVM tools directory.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = ["qforge-opt", "mlir-opt", "mlir-runner"]
