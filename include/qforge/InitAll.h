@@ -15,7 +15,7 @@ class DialectRegistry;
 namespace qforge {
 
 /// Registers the qf dialect and the upstream dialects qforge's IR uses
-/// (func, arith, math, tensor, linalg, quant).
+/// (func, arith, math, tensor, linalg, memref, bufferization, quant).
 void registerAllDialects(mlir::DialectRegistry &registry);
 
 /// Registers qforge's passes and conversions, and the upstream general
