@@ -633,26 +633,83 @@ std::vector<uint8_t> qforge::packBlob(const QuantizedTensor &q) {
   return blob;
 }
 
+/// Decodes and checks the scales, zero points and tensor scale of a blob
+/// whose size matches `layout` into `q`. Returns an error message or "".
+static std::string readScales(const uint8_t *data, const BlobLayout &layout,
+                              const Scheme &s, QuantizedTensor &q) {
+  unsigned sb = scaleBytes(s.scaleFormat);
+  q.scales.resize(size_t(layout.numScales));
+  for (int64_t i = 0; i < layout.numScales; ++i) {
+    float v = decodeScale(data + layout.scalesOffset + i * sb, s.scaleFormat);
+    if (!std::isfinite(v) || !(v > 0))
+      return "scale " + std::to_string(i) + " is " + fmtFloat(v) +
+             ", not finite and positive";
+    q.scales[i] = v;
+  }
+  if (s.asymmetric) {
+    q.zeroPoints.resize(size_t(layout.numScales));
+    for (int64_t i = 0; i < layout.numScales; ++i) {
+      uint8_t byte = data[layout.zeroPointsOffset + i];
+      int32_t zp = s.format == ElementFormat::SInt ? int32_t(int8_t(byte))
+                                                   : int32_t(byte);
+      if (zp < s.qmin() || zp > s.qmax())
+        return "zero point " + std::to_string(i) + " is " +
+               std::to_string(zp) + ", out of range [" +
+               std::to_string(s.qmin()) + ", " + std::to_string(s.qmax()) +
+               "]";
+      q.zeroPoints[i] = zp;
+    }
+  }
+  if (s.tensorScale) {
+    float ts = bitsFloat(uint32_t(loadLE(data + layout.tensorScaleOffset, 4)));
+    if (!std::isfinite(ts) || !(ts > 0))
+      return "tensor scale is " + fmtFloat(ts) + ", not finite and positive";
+    q.tensorScale = ts;
+  }
+  return "";
+}
+
+/// Computes the layout of `desc` and checks that `size` matches it.
+static std::optional<BlobLayout> checkedLayout(int64_t size,
+                                               const TensorDesc &desc,
+                                               std::string &err) {
+  std::optional<BlobLayout> layout = computeBlobLayout(desc, &err);
+  if (layout && size != layout->totalBytes) {
+    err = "blob has " + std::to_string(size) + " bytes, expected " +
+          std::to_string(layout->totalBytes);
+    return std::nullopt;
+  }
+  return layout;
+}
+
+bool qforge::verifyBlob(const uint8_t *data, int64_t size,
+                        const TensorDesc &desc, std::string *error) {
+  std::string err;
+  std::optional<BlobLayout> layout = checkedLayout(size, desc, err);
+  QuantizedTensor scratch;
+  if (layout)
+    err = readScales(data, *layout, desc.scheme, scratch);
+  if (error)
+    *error = err;
+  return err.empty();
+}
+
 std::optional<QuantizedTensor> qforge::unpackBlob(const uint8_t *data,
                                                   int64_t size,
                                                   const TensorDesc &desc,
                                                   std::string *error) {
-  auto fail = [&](const std::string &msg) -> std::optional<QuantizedTensor> {
-    if (error)
-      *error = msg;
-    return std::nullopt;
-  };
   std::string err;
-  std::optional<BlobLayout> layout = computeBlobLayout(desc, &err);
-  if (!layout)
-    return fail(err);
-  if (size != layout->totalBytes)
-    return fail("blob has " + std::to_string(size) + " bytes, expected " +
-                std::to_string(layout->totalBytes));
-  const Scheme &s = desc.scheme;
+  std::optional<BlobLayout> layout = checkedLayout(size, desc, err);
   QuantizedTensor q;
   q.desc = desc;
-
+  if (layout)
+    err = readScales(data, *layout, desc.scheme, q);
+  if (!err.empty()) {
+    if (error)
+      *error = err;
+    return std::nullopt;
+  }
+  const Scheme &s = desc.scheme;
   std::vector<int32_t> stored(size_t(layout->numCodes));
   unpackCodes(data + layout->codesOffset, layout->numCodes, s.bits,
               s.format == ElementFormat::SInt, stored.data());
@@ -660,36 +717,5 @@ std::optional<QuantizedTensor> qforge::unpackBlob(const uint8_t *data,
   q.codes.resize(size_t(numElements));
   for (int64_t i = 0; i < numElements; ++i)
     q.codes[i] = stored[layoutCodeIndex(desc, i)];
-
-  unsigned sb = scaleBytes(s.scaleFormat);
-  q.scales.resize(size_t(layout->numScales));
-  for (int64_t i = 0; i < layout->numScales; ++i) {
-    float v = decodeScale(data + layout->scalesOffset + i * sb, s.scaleFormat);
-    if (!std::isfinite(v) || !(v > 0))
-      return fail("scale " + std::to_string(i) + " is " + fmtFloat(v) +
-                  ", not finite and positive");
-    q.scales[i] = v;
-  }
-  if (s.asymmetric) {
-    q.zeroPoints.resize(size_t(layout->numScales));
-    for (int64_t i = 0; i < layout->numScales; ++i) {
-      uint8_t byte = data[layout->zeroPointsOffset + i];
-      int32_t zp = s.format == ElementFormat::SInt ? int32_t(int8_t(byte))
-                                                   : int32_t(byte);
-      if (zp < s.qmin() || zp > s.qmax())
-        return fail("zero point " + std::to_string(i) + " is " +
-                    std::to_string(zp) + ", out of range [" +
-                    std::to_string(s.qmin()) + ", " +
-                    std::to_string(s.qmax()) + "]");
-      q.zeroPoints[i] = zp;
-    }
-  }
-  if (s.tensorScale) {
-    float ts = bitsFloat(uint32_t(loadLE(data + layout->tensorScaleOffset, 4)));
-    if (!std::isfinite(ts) || !(ts > 0))
-      return fail("tensor scale is " + fmtFloat(ts) +
-                  ", not finite and positive");
-    q.tensorScale = ts;
-  }
   return q;
 }

@@ -108,6 +108,12 @@ std::optional<QuantizedTensor> unpackBlob(const uint8_t *data, int64_t size,
                                           const TensorDesc &desc,
                                           std::string *error = nullptr);
 
+/// Checks a blob without decoding its codes: the size matches the layout,
+/// scales are finite and positive, zero points lie in the code range. Cheap
+/// enough for verifiers (O(number of scales)).
+bool verifyBlob(const uint8_t *data, int64_t size, const TensorDesc &desc,
+                std::string *error = nullptr);
+
 /// Index, in the stored code sequence, of the element at row-major logical
 /// index `linear` (the identity for packed layouts).
 int64_t layoutCodeIndex(const TensorDesc &desc, int64_t linear);

@@ -68,3 +68,21 @@ func.func @negative_storage_cast(%c: tensor<4xi8>) -> tensor<4xf32> {
   %d = quant.dcast %q : tensor<4x!quant.uniform<i8:f32, 0.5>> to tensor<4xf32>
   return %d : tensor<4xf32>
 }
+
+// -----
+
+func.func @negative_other_producer() -> tensor<4xf32> {
+  // expected-error@+1 {{result of quantized type 'tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>' cannot be converted; only quant.qcast results convert to qf}}
+  %q = tensor.empty() : tensor<4x!quant.uniform<i8:f32, 0.5>>
+  %d = quant.dcast %q : tensor<4x!quant.uniform<i8:f32, 0.5>> to tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// -----
+
+func.func @negative_f64_expressed(%x: tensor<4xf64>) -> tensor<4xf64> {
+  // expected-error@+1 {{expressed type must be f32, f16 or bf16}}
+  %q = quant.qcast %x : tensor<4xf64> to tensor<4x!quant.uniform<i8:f64, 0.5>>
+  %d = quant.dcast %q : tensor<4x!quant.uniform<i8:f64, 0.5>> to tensor<4xf64>
+  return %d : tensor<4xf64>
+}

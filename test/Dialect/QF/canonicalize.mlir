@@ -155,3 +155,28 @@ func.func @negative_requantize_chain(%q: !qf.qtensor<4xf32, #qf.scheme<i8>>) -> 
   %1 = qf.requantize %0 : !qf.qtensor<4xf32, #qf.scheme<i4>> -> !qf.qtensor<4xf32, #qf.scheme<i2>>
   return %1 : !qf.qtensor<4xf32, #qf.scheme<i2>>
 }
+
+// -----
+
+// f16 expressed type: codes round(x * 64) = (64, -21, 128 -> 127), and the
+// dequantized values are exact in f16.
+// CHECK-LABEL: func.func @fold_f16
+//       CHECK:   arith.constant dense<[1.000000e+00, -3.281250e-01, 1.984380e+00]> : tensor<3xf16>
+func.func @fold_f16() -> tensor<3xf16> {
+  %x = arith.constant dense<[1.0, -0.3333, 2.0]> : tensor<3xf16>
+  %s = arith.constant dense<0.015625> : tensor<f32>
+  %q = qf.quantize %x scales(%s : tensor<f32>) : tensor<3xf16> -> !qf.qtensor<3xf16, #qf.scheme<i8>>
+  %d = qf.dequantize %q : !qf.qtensor<3xf16, #qf.scheme<i8>> -> tensor<3xf16>
+  return %d : tensor<3xf16>
+}
+
+// -----
+
+// A splat constant of 10^10 elements is not expanded by folding.
+// CHECK-LABEL: func.func @negative_fold_huge_splat
+//       CHECK:   qf.quantize
+func.func @negative_fold_huge_splat() -> !qf.qtensor<100000x100000xf32, #qf.scheme<i8>> {
+  %x = arith.constant dense<1.0> : tensor<100000x100000xf32>
+  %q = qf.quantize %x : tensor<100000x100000xf32> -> !qf.qtensor<100000x100000xf32, #qf.scheme<i8>>
+  return %q : !qf.qtensor<100000x100000xf32, #qf.scheme<i8>>
+}

@@ -111,6 +111,14 @@ func.func @negative_float_codes_int_acc(%a: !qf.qtensor<8x64xf32, #qf.scheme<f8E
 
 // -----
 
+func.func @negative_float_codes_result(%a: !qf.qtensor<8x64xf32, #qf.scheme<f8E5M2>>, %w: !qf.qtensor<64x32xf32, #qf.scheme<f8E4M3FN>>) {
+  // expected-error@+1 {{result element type 'i32' should be 'f32'}}
+  %0 = qf.matmul %a, %w acc(f32) : !qf.qtensor<8x64xf32, #qf.scheme<f8E5M2>>, !qf.qtensor<64x32xf32, #qf.scheme<f8E4M3FN>> -> tensor<8x32xi32>
+  return
+}
+
+// -----
+
 func.func @negative_int_codes_float_acc(%a: !qf.qtensor<8x64xf32, #qf.scheme<i8>>, %w: !qf.qtensor<64x32xf32, #qf.scheme<i8>>) {
   // expected-error@+1 {{integer codes accumulate in an integer type, got acc 'f32'}}
   %0 = qf.matmul %a, %w acc(f32) : !qf.qtensor<8x64xf32, #qf.scheme<i8>>, !qf.qtensor<64x32xf32, #qf.scheme<i8>> -> tensor<8x32xf32>

@@ -397,4 +397,41 @@ TEST(Blob, UnpackErrors) {
   EXPECT_TRUE(packBlob(broken).empty());
 }
 
+// verifyBlob checks what unpackBlob checks, without decoding the codes.
+TEST(Blob, VerifyAgreesWithUnpack) {
+  Scheme s;
+  s.axis = 1;
+  s.groupSize = 2;
+  s.bits = 3;
+  s.asymmetric = true;
+  s.scaleFormat = ScaleFormat::F16;
+  TensorDesc d = makeDesc({3, 4}, s);
+  std::vector<float> x(12);
+  for (int i = 0; i < 12; ++i)
+    x[i] = 0.3f * float(i) - 1.0f;
+  std::vector<uint8_t> blob = packBlob(quantize(x, d));
+  std::optional<BlobLayout> l = computeBlobLayout(d);
+  ASSERT_TRUE(l);
+  auto check = [&](const std::vector<uint8_t> &b, int64_t size,
+                   bool valid) {
+    std::string verifyErr, unpackErr;
+    EXPECT_EQ(verifyBlob(b.data(), size, d, &verifyErr), valid);
+    EXPECT_EQ(unpackBlob(b.data(), size, d, &unpackErr).has_value(), valid);
+    EXPECT_EQ(verifyErr, unpackErr);
+    EXPECT_EQ(verifyErr.empty(), valid);
+  };
+  check(blob, int64_t(blob.size()), true);
+  check(blob, int64_t(blob.size()) + 16, false);
+  std::vector<uint8_t> bad = blob;
+  encodeScale(-1.0f, ScaleFormat::F16, bad.data() + l->scalesOffset + 2 * 2);
+  check(bad, int64_t(bad.size()), false);
+  bad = blob;
+  bad[l->zeroPointsOffset + 5] = 0x04; // i3 range is [-4, 3]
+  check(bad, int64_t(bad.size()), false);
+  // Codes are not checked: any bit pattern is a valid code.
+  bad = blob;
+  bad[l->codesOffset] ^= 0xFF;
+  check(bad, int64_t(bad.size()), true);
+}
+
 } // namespace

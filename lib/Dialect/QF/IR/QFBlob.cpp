@@ -17,6 +17,8 @@ std::optional<std::vector<uint8_t>> mlir::qf::getBlobBytes(Attribute attr) {
   if (!type || type.getRank() != 1 || !type.getElementType().isInteger(8))
     return std::nullopt;
   if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+    if (dense.isSplat() && type.getNumElements() > kMaxExpandedElements)
+      return std::nullopt;
     std::vector<uint8_t> bytes;
     bytes.reserve(type.getNumElements());
     for (const APInt &v : dense.getValues<APInt>())
@@ -43,7 +45,7 @@ DenseElementsAttr mlir::qf::makeBlobAttr(MLIRContext *ctx,
 
 std::optional<std::vector<float>> mlir::qf::getFloatValues(Attribute attr) {
   auto dense = dyn_cast_or_null<DenseFPElementsAttr>(attr);
-  if (!dense)
+  if (!dense || dense.getNumElements() > kMaxExpandedElements)
     return std::nullopt;
   std::vector<float> out;
   out.reserve(dense.getNumElements());
@@ -57,7 +59,7 @@ std::optional<std::vector<float>> mlir::qf::getFloatValues(Attribute attr) {
 
 std::optional<std::vector<int32_t>> mlir::qf::getIntValues(Attribute attr) {
   auto dense = dyn_cast_or_null<DenseIntElementsAttr>(attr);
-  if (!dense)
+  if (!dense || dense.getNumElements() > kMaxExpandedElements)
     return std::nullopt;
   std::vector<int32_t> out;
   out.reserve(dense.getNumElements());
@@ -72,15 +74,20 @@ std::optional<std::vector<int32_t>> mlir::qf::getIntValues(Attribute attr) {
 DenseElementsAttr mlir::qf::makeFloatAttr(RankedTensorType type,
                                           ArrayRef<float> values) {
   auto ft = cast<FloatType>(type.getElementType());
-  SmallVector<APFloat> converted;
-  converted.reserve(values.size());
+  if (ft.isF32())
+    return DenseElementsAttr::get(type, values);
+  // f16 / bf16: round each value and store the 16-bit patterns.
+  std::vector<uint16_t> bits;
+  bits.reserve(values.size());
   for (float f : values) {
     APFloat v(f);
     bool lost;
     v.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
-    converted.push_back(v);
+    bits.push_back(static_cast<uint16_t>(v.bitcastToAPInt().getZExtValue()));
   }
-  return DenseElementsAttr::get(type, converted);
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(reinterpret_cast<const char *>(bits.data()),
+                           bits.size() * sizeof(uint16_t)));
 }
 
 Attribute mlir::qf::getConstantAttr(Value v) {

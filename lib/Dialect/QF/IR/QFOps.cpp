@@ -189,7 +189,14 @@ LogicalResult QuantizeOp::verify() {
                             getTensorScale());
 }
 
+/// Folding expands every element; huge (splat) tensors are left alone.
+static bool tooLargeToFold(QTensorType type) {
+  return type.getNumElements() > kMaxExpandedElements;
+}
+
 OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
+  if (tooLargeToFold(getResult().getType()))
+    return {};
   std::optional<std::vector<float>> x = getFloatValues(adaptor.getInput());
   if (!x)
     return {};
@@ -220,6 +227,8 @@ OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
     getInputMutable().assign(requant.getInput());
     return getResult();
   }
+  if (tooLargeToFold(getInput().getType()))
+    return {};
   std::optional<qforge::QuantizedTensor> q =
       unpackConstant(adaptor.getInput(), getInput().getType());
   if (!q)
@@ -261,6 +270,8 @@ OpFoldResult RequantizeOp::fold(FoldAdaptor adaptor) {
       return getResult();
     }
   }
+  if (tooLargeToFold(getInput().getType()))
+    return {};
   std::optional<qforge::QuantizedTensor> q =
       unpackConstant(adaptor.getInput(), getInput().getType());
   if (!q)
@@ -337,7 +348,7 @@ LogicalResult ConstantOp::verify() {
   if (!bytes)
     return success();
   std::string error;
-  if (!qforge::unpackBlob(bytes->data(), bytes->size(), type.getDesc(),
+  if (!qforge::verifyBlob(bytes->data(), bytes->size(), type.getDesc(),
                           &error))
     return emitOpError() << "invalid blob: " << error;
   return success();

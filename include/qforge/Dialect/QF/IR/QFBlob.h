@@ -19,19 +19,26 @@
 
 namespace mlir::qf {
 
+/// Folders and verifiers expand constant data into plain arrays. Splat
+/// attributes can describe tensors far larger than memory; data with more
+/// elements than this is left alone (not folded, values not checked).
+constexpr int64_t kMaxExpandedElements = int64_t(1) << 26;
+
 /// The bytes of a blob attribute: a 1-D `i8` dense or dense_resource
-/// attribute. nullopt if the attribute is not such a tensor or if a resource
-/// blob is not loaded.
+/// attribute. nullopt if the attribute is not such a tensor, if a resource
+/// blob is not loaded, or if it is a splat of more than kMaxExpandedElements.
 std::optional<std::vector<uint8_t>> getBlobBytes(Attribute attr);
 
 /// A `dense<...> : tensor<N x i8>` attribute holding `bytes`.
 DenseElementsAttr makeBlobAttr(MLIRContext *ctx, ArrayRef<uint8_t> bytes);
 
 /// The values of a float elements attribute (f32, f16 or bf16) as f32,
-/// row-major; nullopt for anything else.
+/// row-major; nullopt for anything else and for more than
+/// kMaxExpandedElements values.
 std::optional<std::vector<float>> getFloatValues(Attribute attr);
 
-/// The values of an integer elements attribute as i32 (values must fit).
+/// The values of an integer elements attribute as i32 (values must fit);
+/// nullopt for more than kMaxExpandedElements values.
 std::optional<std::vector<int32_t>> getIntValues(Attribute attr);
 
 /// A dense attribute of `type` (f32, f16 or bf16 elements) from f32 values,
