@@ -14,8 +14,9 @@ class DialectRegistry;
 
 namespace qforge {
 
-/// Registers the qf dialect and the upstream dialects qforge's IR uses
-/// (func, arith, math, tensor, linalg, memref, bufferization, quant).
+/// Registers the qf dialect, the upstream dialects qforge's IR and its x86
+/// pipeline use (func, arith, math, tensor, linalg, memref, bufferization,
+/// scf, cf, llvm, quant), the func inliner and the bufferization models.
 void registerAllDialects(mlir::DialectRegistry &registry);
 
 /// Registers qforge's passes and conversions, and the upstream general

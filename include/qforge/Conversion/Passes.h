@@ -3,7 +3,9 @@
 #ifndef QFORGE_CONVERSION_PASSES_H
 #define QFORGE_CONVERSION_PASSES_H
 
+#include "qforge/Conversion/QFToLinalg/QFToLinalg.h"
 #include "qforge/Conversion/QFToQuant/QFToQuant.h"
+#include "qforge/Conversion/QFToX86/QFToX86.h"
 #include "qforge/Conversion/QuantToQF/QuantToQF.h"
 
 namespace mlir::qf {

@@ -38,4 +38,47 @@ def ConvertQFToQuantPass : Pass<"convert-qf-to-quant", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def ConvertQFToLinalgPass : Pass<"convert-qf-to-linalg", "ModuleOp"> {
+  let summary = "Reference lowering of every qf op to linalg / arith / tensor";
+  let description = [{
+    A target-independent lowering that any MLIR pipeline can consume. A
+    `!qf.qtensor` becomes its packed blob, `tensor<N x i8>` (function
+    signatures included); `qf.constant` becomes an `arith.constant` blob;
+    quantize, dequantize and requantize unpack and pack codes, scales and
+    zero points with the semantics of docs/Semantics.md (bit-exact with the
+    C++ reference); `qf.matmul` / `qf.batch_matmul` dequantize the weights
+    (float lhs) or accumulate integer codes in the accumulator type with
+    zero-point corrections and apply the scales in f32 (quantized lhs);
+    `qf.observe` disappears.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def QFEmitCInterfacePass : Pass<"qf-emit-c-interface", "ModuleOp"> {
+  let summary = "Give every public function a C-callable wrapper";
+  let description = [{
+    Sets `llvm.emit_c_interface` on every public `func.func` with a body, so
+    that `convert-func-to-llvm` emits `_mlir_ciface_<name>` taking memref
+    descriptors by pointer: the entry points that qforge-run calls and that
+    the C header of qforge-translate declares.
+  }];
+}
+
+def QFSetTargetCPUPass : Pass<"qf-set-target-cpu", "ModuleOp"> {
+  let summary = "Record the target CPU on every LLVM function";
+  let description = [{
+    Sets `target_cpu` on every `llvm.func` with a body, so that translation
+    to LLVM IR, the JIT and object emission generate code for that CPU.
+    `host` is resolved to the CPU of the machine running the pass.
+  }];
+  let options = [
+    Option<"cpu", "cpu", "std::string", "\"host\"",
+           "LLVM CPU name (e.g. znver4, x86-64-v4) or 'host'">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // QFORGE_CONVERSION_PASSES_TD

@@ -4,11 +4,23 @@
 #include "qforge/Dialect/QF/IR/QFOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Transforms/InliningUtils.h"
 
 using namespace mlir;
 using namespace mlir::qf;
 
 #include "qforge/Dialect/QF/IR/QFDialect.cpp.inc"
+
+namespace {
+/// Every qf op is a pure function of its operands (or, for qf.observe, a
+/// probe that may be duplicated with its call site): all are inlinable.
+struct QFInlinerInterface : DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
 
 void QFDialect::initialize() {
   registerAttributes();
@@ -17,6 +29,7 @@ void QFDialect::initialize() {
 #define GET_OP_LIST
 #include "qforge/Dialect/QF/IR/QFOps.cpp.inc"
       >();
+  addInterfaces<QFInlinerInterface>();
 }
 
 /// Folded quantized values become `qf.constant` (the attribute is the blob);

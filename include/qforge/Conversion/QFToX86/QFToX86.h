@@ -1,0 +1,16 @@
+//===- QFToX86.h - Passes of the x86 lowering -------------------*- C++ -*-===//
+
+#ifndef QFORGE_CONVERSION_QFTOX86_QFTOX86_H
+#define QFORGE_CONVERSION_QFTOX86_QFTOX86_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::qf {
+
+#define GEN_PASS_DECL_QFEMITCINTERFACEPASS
+#define GEN_PASS_DECL_QFSETTARGETCPUPASS
+#include "qforge/Conversion/Passes.h.inc"
+
+} // namespace mlir::qf
+
+#endif // QFORGE_CONVERSION_QFTOX86_QFTOX86_H

@@ -1,0 +1,47 @@
+//===- Pipelines.h - qforge's registered pass pipelines ---------*- C++ -*-===//
+//
+// Each pipeline is an options struct, a builder that other compilers can call
+// on their own pass manager, and a registration for qforge-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_PIPELINES_PIPELINES_H
+#define QFORGE_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace qforge {
+
+/// Options of `qf-lower-to-x86`.
+struct LowerToX86Options
+    : public mlir::PassPipelineOptions<LowerToX86Options> {
+  Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("LLVM CPU name the code is generated for (e.g. znver4, "
+                     "x86-64-v4); 'host' is the machine running the compiler"),
+      llvm::cl::init("host")};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Worker threads for the parallel loops (1: sequential)"),
+      llvm::cl::init(1)};
+};
+
+/// qf (and the linalg / tensor / arith / math IR around it) down to the LLVM
+/// dialect on x86: reference lowering of qf ops, bufferization (function
+/// results become out-parameters, every public function gets a C interface),
+/// loops, LLVM. The CPU option is recorded for translation to machine code.
+void buildLowerToX86Pipeline(mlir::OpPassManager &pm,
+                             const LowerToX86Options &options);
+
+/// Registers every pipeline above with the pass registry (for qforge-opt).
+void registerPipelines();
+
+} // namespace qforge
+
+#endif // QFORGE_PIPELINES_PIPELINES_H

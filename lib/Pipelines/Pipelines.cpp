@@ -1,0 +1,61 @@
+//===- Pipelines.cpp - qforge's registered pass pipelines -----------------===//
+
+#include "qforge/Pipelines/Pipelines.h"
+
+#include "qforge/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
+                                     const LowerToX86Options &options) {
+  // Tensor level: qf ops to linalg, then clean up.
+  pm.addPass(qf::createConvertQFToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Buffers: results become caller-allocated out-parameters so every entry
+  // point has a plain C signature; temporaries are freed.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(qf::createQFEmitCInterfacePass());
+
+  // Loops and LLVM.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  qf::QFSetTargetCPUPassOptions cpu;
+  cpu.cpu = options.cpu;
+  pm.addPass(qf::createQFSetTargetCPUPass(cpu));
+}
+
+void qforge::registerPipelines() {
+  PassPipelineRegistration<LowerToX86Options>(
+      "qf-lower-to-x86",
+      "Lower qf and tensor-level IR to the LLVM dialect for x86 CPUs",
+      buildLowerToX86Pipeline);
+}
