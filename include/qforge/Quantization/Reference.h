@@ -62,8 +62,10 @@ float dequantizeValue(int32_t code, float scale, int32_t zeroPoint,
 
 /// Scales (and zero points) derived from the data, per scale block
 /// (docs/Semantics.md, "Dynamic scales"): symmetric uses absmax / maxMagnitude,
-/// asymmetric (max(x,0) - min(x,0)) / (qmax - qmin) with a rounded zero point;
-/// an all-zero block gets scale 1. Scales are rounded with roundScale.
+/// asymmetric (max(x,0) - min(x,0)) / (qmax - qmin) with a rounded zero point.
+/// A block whose scale would be zero, infinite or NaN (all zeros, all NaN, or
+/// an infinity among its values) gets scale 1 and zero point 0. Scales are
+/// rounded with roundScale.
 void computeScales(const std::vector<float> &x, const TensorDesc &desc,
                    std::vector<float> &scales, std::vector<int32_t> &zeroPoints,
                    float &tensorScale);

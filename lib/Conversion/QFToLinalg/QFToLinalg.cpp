@@ -303,7 +303,7 @@ Value lowerQuantized(ImplicitLocOpBuilder &b, const MatmulParts &p,
 
   // sum_g sw_eff[g, n] * float(partial[m, n, g]), in increasing g.
   unsigned en = 3 + bo; // [batch,] m, n, g
-  unsigned em = bo, enn = bo + 1, eg = bo + 2;
+  unsigned enn = bo + 1, eg = bo + 2;
   SmallVector<unsigned> swDims;
   if (rsch.isPerAxis())
     swDims = {enn};

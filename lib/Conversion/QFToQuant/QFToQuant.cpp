@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Format.h"
 
 namespace mlir::qf {
 #define GEN_PASS_DEF_CONVERTQFTOQUANTPASS
@@ -96,6 +97,29 @@ RankedTensorType quantTensorType(QTensorType type, ArrayRef<float> scales,
   return RankedTensorType::get(type.getShape(), element);
 }
 
+/// Sub-channel !quant.uniform types store their scales in the expressed
+/// type: every scale must convert to it exactly. Returns why not, or "".
+std::string whyScalesNotExact(QTensorType type, ArrayRef<float> scales) {
+  qforge::Scheme s = type.getScheme().toScheme();
+  auto ft = cast<FloatType>(type.getExpressedType());
+  if (!s.isPerGroup() || ft.isF32())
+    return "";
+  for (float v : scales) {
+    APFloat f(v);
+    bool lost = false;
+    f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    if (lost) {
+      std::string msg;
+      llvm::raw_string_ostream os(msg);
+      os << "scale " << llvm::format("%g", double(v))
+         << " is not exactly representable in " << ft
+         << ", the type in which sub-channel !quant.uniform stores scales";
+      return msg;
+    }
+  }
+  return "";
+}
+
 struct ConvertQFToQuantPass
     : qf::impl::ConvertQFToQuantPassBase<ConvertQFToQuantPass> {
   void runOnOperation() override {
@@ -104,6 +128,17 @@ struct ConvertQFToQuantPass
     SmallVector<Operation *> roots;
     // Check everything before changing anything.
     module.walk([&](Operation *op) {
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          for (BlockArgument arg : block.getArguments())
+            if (isa<QTensorType>(arg.getType())) {
+              op->emitError()
+                  << "argument " << arg.getArgNumber() << " has quantized type "
+                  << arg.getType()
+                  << "; its scales are not known at compile time, so it has "
+                     "no !quant.uniform equivalent";
+              ok = false;
+            }
       if (!isa<QuantizeOp, ConstantOp>(op))
         return;
       auto type = cast<QTensorType>(op->getResult(0).getType());
@@ -116,7 +151,15 @@ struct ConvertQFToQuantPass
           else if (!getConstantAttr(q.getScales()) ||
                    (q.getZeroPoints() && !getConstantAttr(q.getZeroPoints())))
             why = "scales are not constants";
-        } else if (!getBlobBytes(cast<ConstantOp>(op).getValue())) {
+          else
+            why = whyScalesNotExact(
+                type, *getFloatValues(getConstantAttr(q.getScales())));
+        } else if (auto bytes = getBlobBytes(cast<ConstantOp>(op).getValue())) {
+          std::optional<qforge::QuantizedTensor> qt = qforge::unpackBlob(
+              bytes->data(), bytes->size(), type.getDesc());
+          why = qt ? whyScalesNotExact(type, qt->scales)
+                   : "the blob is invalid";
+        } else {
           why = "the blob data is not available";
         }
       }

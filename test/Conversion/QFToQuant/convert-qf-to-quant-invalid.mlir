@@ -77,3 +77,20 @@ func.func @negative_resource_not_loaded() -> tensor<2x4xf32> {
   %d = qf.dequantize %w : !qf.qtensor<2x4xf32, #qf.scheme<i8>> -> tensor<2x4xf32>
   return %d : tensor<2x4xf32>
 }
+
+// -----
+
+func.func @negative_f16_group_scales(%x: tensor<2x4xf16>) {
+  %s = arith.constant dense<[[0.1, 0.25], [1.0, 2.0]]> : tensor<2x2xf32>
+  // expected-error@+1 {{cannot convert to quant: scale 0.1 is not exactly representable in f16, the type in which sub-channel !quant.uniform stores scales}}
+  %q = qf.quantize %x scales(%s : tensor<2x2xf32>) : tensor<2x4xf16> -> !qf.qtensor<2x4xf16, #qf.scheme<i8, axis = 1, group = 2>>
+  return
+}
+
+// -----
+
+// expected-error@+1 {{argument 0 has quantized type '!qf.qtensor<4xf32, #qf.scheme<i8>>'; its scales are not known at compile time, so it has no !quant.uniform equivalent}}
+func.func @negative_argument(%q: !qf.qtensor<4xf32, #qf.scheme<i8>>) -> tensor<4xf32> {
+  %d = qf.dequantize %q : !qf.qtensor<4xf32, #qf.scheme<i8>> -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}

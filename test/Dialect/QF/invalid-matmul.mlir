@@ -136,6 +136,15 @@ func.func @negative_narrow_accumulator(%a: !qf.qtensor<8x64xf32, #qf.scheme<i8>>
 
 // -----
 
+func.func @negative_narrow_accumulator_zero_points(%a: !qf.qtensor<8x1000xf32, #qf.scheme<i4, asym>>, %w: !qf.qtensor<1000x32xf32, #qf.scheme<i8>>) {
+  // With zero points |a - za| reaches 15: 1000 * 15 * 128 needs 21 bits plus sign.
+  // expected-error@+1 {{accumulator 'i21' is too narrow for 1000-term dot products of 4-bit by 8-bit codes: needs at least 22 bits}}
+  %0 = qf.matmul %a, %w acc(i21) : !qf.qtensor<8x1000xf32, #qf.scheme<i4, asym>>, !qf.qtensor<1000x32xf32, #qf.scheme<i8>> -> tensor<8x32xf32>
+  return
+}
+
+// -----
+
 func.func @negative_raw_accumulator_type(%a: !qf.qtensor<8x64xf32, #qf.scheme<i8>>, %w: !qf.qtensor<64x32xf32, #qf.scheme<i8>>) {
   // expected-error@+1 {{an integer result holds the raw accumulators and must have type 'i32', got 'i64'}}
   %0 = qf.matmul %a, %w acc(i32) : !qf.qtensor<8x64xf32, #qf.scheme<i8>>, !qf.qtensor<64x32xf32, #qf.scheme<i8>> -> tensor<8x32xi64>

@@ -90,7 +90,9 @@ func.func @matmuls(%x: tensor<8x64xf32>, %w: !qf.qtensor<64x32xf32, #qf.scheme<i
                    %wt: !qf.qtensor<32x64xf32, #qf.scheme<i8, axis = 0>>,
                    %a: !qf.qtensor<8x64xf32, #qf.scheme<u8, axis = 0, asym>>,
                    %a8: !qf.qtensor<8x64xf32, #qf.scheme<f8E4M3FN>>,
-                   %w8: !qf.qtensor<64x32xf32, #qf.scheme<f8E4M3FN, axis = 1>>) {
+                   %w8: !qf.qtensor<64x32xf32, #qf.scheme<f8E4M3FN, axis = 1>>,
+                   %a4: !qf.qtensor<8x1000xf32, #qf.scheme<i4>>,
+                   %w1000: !qf.qtensor<1000x32xf32, #qf.scheme<i8>>) {
   // Weight-only: float activations.
   // CHECK: qf.matmul %{{.*}}, %{{.*}} acc(f32) : tensor<8x64xf32>, !qf.qtensor<64x32xf32, #qf.scheme<i4, axis = 0, group = 32>> -> tensor<8x32xf32>
   %0 = qf.matmul %x, %w acc(f32) : tensor<8x64xf32>, !qf.qtensor<64x32xf32, #qf.scheme<i4, axis = 0, group = 32>> -> tensor<8x32xf32>
@@ -100,6 +102,9 @@ func.func @matmuls(%x: tensor<8x64xf32>, %w: !qf.qtensor<64x32xf32, #qf.scheme<i
   // Raw integer accumulators.
   // CHECK: acc(i32) : {{.*}} -> tensor<8x32xi32>
   %2 = qf.matmul %a, %wt transpose_rhs acc(i32) : !qf.qtensor<8x64xf32, #qf.scheme<u8, axis = 0, asym>>, !qf.qtensor<32x64xf32, #qf.scheme<i8, axis = 0>> -> tensor<8x32xi32>
+  // Symmetric i4 codes reach 8: 1000 * 8 * 128 fits 21 bits with the sign.
+  // CHECK: acc(i21)
+  %i21 = qf.matmul %a4, %w1000 acc(i21) : !qf.qtensor<8x1000xf32, #qf.scheme<i4>>, !qf.qtensor<1000x32xf32, #qf.scheme<i8>> -> tensor<8x32xf32>
   // fp8 x fp8 accumulates in f32.
   // CHECK: qf.matmul %{{.*}}, %{{.*}} acc(f32) : !qf.qtensor<8x64xf32, #qf.scheme<f8E4M3FN>>
   %3 = qf.matmul %a8, %w8 acc(f32) : !qf.qtensor<8x64xf32, #qf.scheme<f8E4M3FN>>, !qf.qtensor<64x32xf32, #qf.scheme<f8E4M3FN, axis = 1>> -> tensor<8x32xf32>

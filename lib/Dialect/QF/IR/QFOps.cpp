@@ -360,8 +360,11 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 // MatmulOp / BatchMatmulOp
 //===----------------------------------------------------------------------===//
 
-/// Largest magnitude of a code of `s` as an integer (for accumulator sizing).
+/// Largest magnitude of `code - zero point` under `s` (accumulator sizing):
+/// qmax - qmin when zero points are stored, else the largest |code|.
 static uint64_t maxAbsCode(const qforge::Scheme &s) {
+  if (s.asymmetric)
+    return int64_t(s.qmax()) - int64_t(s.qmin());
   return std::max<int64_t>(std::abs(int64_t(s.qmin())),
                            std::abs(int64_t(s.qmax())));
 }

@@ -78,8 +78,9 @@ def QF_RequantizeOp : QF_Op<"requantize", [Pure, AttrSizedOperandSegments]> {
   let description = [{
     When the result differs from the operand only in its layout, the codes,
     scales and zero points are kept and only reordered: the conversion is
-    exact. Otherwise the result is `quantize(dequantize(input))` with the
-    result scheme, with the optional static scales as in `qf.quantize`.
+    exact. Otherwise the operand is dequantized to f32 values (not rounded to
+    the expressed type) and those are quantized with the result scheme, with
+    the optional static scales as in `qf.quantize`.
 
     ```mlir
     %t = qf.requantize %q : !qf.qtensor<64x64xf32, #qf.scheme<i8>>
@@ -114,8 +115,9 @@ def QF_ConstantOp : QF_Op<"constant", [ConstantLike, Pure]> {
     lies in the code range.
 
     ```mlir
+    // 16 bytes of i4 codes, then 4 f32 scales.
     %w = qf.constant dense<"0x...">
-        : tensor<48xi8> -> !qf.qtensor<4x8xf32, #qf.scheme<i4, axis = 0>>
+        : tensor<32xi8> -> !qf.qtensor<4x8xf32, #qf.scheme<i4, axis = 0>>
     ```
   }];
   let arguments = (ins ElementsAttr:$value);
@@ -143,13 +145,15 @@ def QF_MatmulOp : QF_MatmulBase<"matmul"> {
     `result[m, n] = sum_k lhs[m, k] * rhs[k, n]` (`rhs[n, k]` with
     `transpose_rhs`). With a float `lhs` (weight-only quantization) the
     weights are dequantized and `acc_type` must be a float type. With a
-    quantized `lhs` the products of integer codes are accumulated in
-    `acc_type` (an integer type wide enough for K products; the verifier
-    checks), zero points are corrected and scales applied in the epilogue; the
-    result is the float expressed type, or the raw integer accumulators
-    (`acc_type` result) when no scale varies along K. The quantized `lhs` is
-    scaled per tensor or per row; `rhs` per tensor, per output column or per
-    group along K.
+    quantized `lhs` the zero-point-corrected products
+    `(a - za) * (w - zw)` are accumulated exactly in `acc_type` (an integer
+    type wide enough for K products; the verifier checks) per group of K, and
+    the float result is `sa[m] * sum_g(sw[g, n] * acc_g)` in f32, groups in
+    increasing order. With no scale varying along K the result may instead be
+    the integer accumulators themselves (result element type = `acc_type`,
+    i32 or i64). fp8 codes are decoded and their products accumulated in a
+    float `acc_type`. The quantized `lhs` is scaled per tensor or per row;
+    `rhs` per tensor, per output column or per group along K.
 
     ```mlir
     %y = qf.matmul %x, %w acc(f32) : tensor<8x64xf32>,
@@ -171,9 +175,10 @@ def QF_ObserveOp : QF_Op<"observe", [AllTypesMatch<["input", "result"]>,
                                      MemoryEffects<[MemWrite]>]> {
   let summary = "Calibration probe: records statistics of a tensor";
   let description = [{
-    Returns its operand unchanged. The calibration runner records statistics
-    of the values that flow through it under `name`, which must be unique in
-    the module.
+    Returns its operand unchanged. Calibration records statistics of the
+    values that flow through it under `name`, which identifies the tensor in
+    calibration files and should be unique in the module (the verifier only
+    rejects an empty name).
 
     ```mlir
     %y = qf.observe %x {name = "fc1.input"} : tensor<8x64xf32>
