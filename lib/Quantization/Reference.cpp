@@ -371,7 +371,11 @@ float qforge::dequantizeValue(int32_t code, float scale, int32_t zeroPoint,
     return float(int64_t(code) - int64_t(zeroPoint)) * scale;
   unsigned width = scheme.format == ElementFormat::F4E2M1FN ? 4 : 8;
   APInt bits(width, uint64_t(uint32_t(code)) & ((1u << width) - 1));
-  return apToFloat(APFloat(elementSemantics(scheme.format), bits)) * scale;
+  float v = apToFloat(APFloat(elementSemantics(scheme.format), bits));
+  // NaN codes decode to the canonical quiet NaN (0x7FC00000).
+  if (std::isnan(v))
+    v = std::numeric_limits<float>::quiet_NaN();
+  return v * scale;
 }
 
 //===----------------------------------------------------------------------===//
@@ -581,6 +585,10 @@ int64_t qforge::layoutCodeIndex(const TensorDesc &desc, int64_t linear) {
   int64_t r = (linear / g.cols) % g.rows;
   int64_t l = linear / (g.cols * g.rows);
   return g.slot(l, r, c);
+}
+
+int64_t qforge::scaleIndexOf(const TensorDesc &desc, int64_t linear) {
+  return BlockMap(desc)(linear);
 }
 
 std::vector<uint8_t> qforge::packBlob(const QuantizedTensor &q) {

@@ -116,6 +116,10 @@ std::optional<QuantizedTensor> unpackBlob(const uint8_t *data, int64_t size,
 bool verifyBlob(const uint8_t *data, int64_t size, const TensorDesc &desc,
                 std::string *error = nullptr);
 
+/// Row-major index, in the scale tensor, of the scale of the element at
+/// row-major logical index `linear`.
+int64_t scaleIndexOf(const TensorDesc &desc, int64_t linear);
+
 /// Index, in the stored code sequence, of the element at row-major logical
 /// index `linear` (the identity for packed layouts).
 int64_t layoutCodeIndex(const TensorDesc &desc, int64_t linear);

@@ -115,6 +115,16 @@ struct LowerRequantize : OpConversionPattern<RequantizeOp> {
   }
 };
 
+struct LowerBlob : OpConversionPattern<BlobOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BlobOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
 struct LowerObserve : OpConversionPattern<ObserveOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -412,7 +422,7 @@ struct ConvertQFToLinalgPass
 
     RewritePatternSet patterns(ctx);
     patterns.add<LowerConstant, LowerDequantize, LowerQuantize,
-                 LowerRequantize, LowerObserve, LowerMatmul<MatmulOp>,
+                 LowerRequantize, LowerBlob, LowerObserve, LowerMatmul<MatmulOp>,
                  LowerMatmul<BatchMatmulOp>>(converter, ctx);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

@@ -104,7 +104,7 @@ func.func @negative_rhs_per_k(%a: !qf.qtensor<8x64xf32, #qf.scheme<i8>>, %w: !qf
 // -----
 
 func.func @negative_float_codes_int_acc(%a: !qf.qtensor<8x64xf32, #qf.scheme<f8E5M2>>, %w: !qf.qtensor<64x32xf32, #qf.scheme<f8E4M3FN>>) {
-  // expected-error@+1 {{floating-point codes accumulate in a float type, got acc 'i32'}}
+  // expected-error@+1 {{floating-point codes accumulate in f32, got acc 'i32'}}
   %0 = qf.matmul %a, %w acc(i32) : !qf.qtensor<8x64xf32, #qf.scheme<f8E5M2>>, !qf.qtensor<64x32xf32, #qf.scheme<f8E4M3FN>> -> tensor<8x32xf32>
   return
 }
@@ -198,5 +198,13 @@ func.func @negative_batch_lhs_rank(%x: tensor<8x64xf32>, %w: !qf.qtensor<64x32xf
 func.func @negative_observe_name(%x: tensor<4xf32>) {
   // expected-error@+1 {{needs a non-empty name}}
   %0 = qf.observe %x {name = ""} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @negative_f64_accumulator(%x: tensor<8x64xf32>, %w: !qf.qtensor<64x32xf32, #qf.scheme<i8>>) {
+  // expected-error@+1 {{float accumulators are f32, f16 or bf16, got 'f64'}}
+  %0 = qf.matmul %x, %w acc(f64) : tensor<8x64xf32>, !qf.qtensor<64x32xf32, #qf.scheme<i8>> -> tensor<8x32xf32>
   return
 }

@@ -178,6 +178,16 @@ func.func @negative_dequantize_type(%q: !qf.qtensor<4x8xf32, #qf.scheme<i8>>) {
 
 // -----
 
+// == qf.blob ==
+
+func.func @negative_blob_size(%q: !qf.qtensor<4x8xf32, #qf.scheme<i8>>) {
+  // expected-error@+1 {{result must be tensor<48xi8>, the blob of '!qf.qtensor<4x8xf32, #qf.scheme<i8>>', got 'tensor<32xi8>'}}
+  %0 = qf.blob %q : !qf.qtensor<4x8xf32, #qf.scheme<i8>> -> tensor<32xi8>
+  return
+}
+
+// -----
+
 // == qf.constant ==
 
 func.func @negative_constant_not_bytes() {

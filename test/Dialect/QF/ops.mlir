@@ -123,6 +123,13 @@ func.func @batch_matmuls(%x: tensor<2x8x64xf32>, %w: !qf.qtensor<2x64x16xf32, #q
   return
 }
 
+// CHECK-LABEL: func.func @blob
+func.func @blob(%q: !qf.qtensor<4x8xf32, #qf.scheme<u3, axis = 0, asym>>) -> tensor<48xi8> {
+  // CHECK: qf.blob %{{.*}} : !qf.qtensor<4x8xf32, #qf.scheme<u3, axis = 0, asym>> -> tensor<48xi8>
+  %b = qf.blob %q : !qf.qtensor<4x8xf32, #qf.scheme<u3, axis = 0, asym>> -> tensor<48xi8>
+  return %b : tensor<48xi8>
+}
+
 // CHECK-LABEL: func.func @observe
 func.func @observe(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
   // CHECK: qf.observe %{{.*}} {name = "fc1.input"} : tensor<8x64xf32>

@@ -8,6 +8,7 @@
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/IR/QFBlob.h"
+#include "qforge/Quantization/Matmul.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -357,6 +358,27 @@ LogicalResult ConstantOp::verify() {
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 //===----------------------------------------------------------------------===//
+// BlobOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BlobOp::verify() {
+  int64_t bytes = getInput().getType().getBlobLayout().totalBytes;
+  auto type = getResult().getType();
+  if (type.getRank() != 1 || type.getDimSize(0) != bytes)
+    return emitOpError() << "result must be tensor<" << bytes
+                         << "xi8>, the blob of " << getInput().getType()
+                         << ", got " << type;
+  return success();
+}
+
+OpFoldResult BlobOp::fold(FoldAdaptor adaptor) {
+  if (std::optional<std::vector<uint8_t>> bytes =
+          getBlobBytes(adaptor.getInput()))
+    return makeBlobAttr(getContext(), *bytes);
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
 // MatmulOp / BatchMatmulOp
 //===----------------------------------------------------------------------===//
 
@@ -413,6 +435,9 @@ static LogicalResult verifyMatmulLike(Operation *op, Type lhsType,
                              << rhs.getExpressedType() << " of rhs";
 
   Type resultElem = result.getElementType();
+  if (isa<FloatType>(acc) && !(acc.isF32() || acc.isF16() || acc.isBF16()))
+    return op->emitOpError() << "float accumulators are f32, f16 or bf16, got "
+                             << acc;
   if (!lhsQ) {
     if (!isa<FloatType>(acc))
       return op->emitOpError()
@@ -443,10 +468,9 @@ static LogicalResult verifyMatmulLike(Operation *op, Type lhsType,
            << nAxis << ") or groups along K (axis = " << kAxis
            << "), got axis = " << ws.axis;
   if (!ls.isInteger()) {
-    if (!isa<FloatType>(acc))
+    if (!acc.isF32())
       return op->emitOpError()
-             << "floating-point codes accumulate in a float type, got acc "
-             << acc;
+             << "floating-point codes accumulate in f32, got acc " << acc;
     if (resultElem != lhsElem)
       return op->emitOpError() << "result element type " << resultElem
                                << " should be " << lhsElem;
@@ -478,6 +502,74 @@ static LogicalResult verifyMatmulLike(Operation *op, Type lhsType,
     return op->emitOpError() << "result element type " << resultElem
                              << " should be " << lhsElem << " or " << acc;
   return success();
+}
+
+/// The reference's name for a float type.
+static qforge::FloatKind floatKindOf(Type t) {
+  if (t.isF16())
+    return qforge::FloatKind::F16;
+  if (t.isBF16())
+    return qforge::FloatKind::BF16;
+  if (t.isF64())
+    return qforge::FloatKind::F64;
+  return qforge::FloatKind::F32;
+}
+
+/// Evaluates a matmul on constant operands with the C++ reference.
+static Attribute foldMatmulLike(Attribute lhsAttr, Attribute rhsAttr,
+                                Type lhsType, QTensorType rhsType,
+                                RankedTensorType resultType, Type acc,
+                                bool transposeRhs) {
+  auto lhsQ = dyn_cast<QTensorType>(lhsType);
+  ArrayRef<int64_t> lhsShape =
+      lhsQ ? lhsQ.getShape() : cast<RankedTensorType>(lhsType).getShape();
+  std::optional<qforge::MatmulShape> shape = qforge::matmulShape(
+      std::vector<int64_t>(lhsShape.begin(), lhsShape.end()),
+      rhsType.getDesc().shape, transposeRhs);
+  if (!shape)
+    return {};
+  // The reference costs O(B * M * N * K).
+  double work = double(shape->batch) * shape->m * shape->n * shape->k;
+  if (work > double(kMaxExpandedElements) ||
+      tooLargeToFold(rhsType) || (lhsQ && tooLargeToFold(lhsQ)))
+    return {};
+  std::optional<qforge::QuantizedTensor> rhs =
+      unpackConstant(rhsAttr, rhsType);
+  if (!rhs)
+    return {};
+  if (!lhsQ) {
+    std::optional<std::vector<float>> x = getFloatValues(lhsAttr);
+    if (!x)
+      return {};
+    std::vector<double> y = qforge::matmulWeightOnly(
+        *x, *rhs, *shape, floatKindOf(rhsType.getExpressedType()),
+        floatKindOf(acc));
+    return makeFloatAttr(resultType, std::vector<float>(y.begin(), y.end()));
+  }
+  std::optional<qforge::QuantizedTensor> lhs = unpackConstant(lhsAttr, lhsQ);
+  if (!lhs)
+    return {};
+  qforge::QuantizedMatmulResult r =
+      qforge::matmulQuantized(*lhs, *rhs, *shape);
+  if (auto it = dyn_cast<IntegerType>(resultType.getElementType())) {
+    SmallVector<APInt> values;
+    for (int64_t v : r.intAcc)
+      values.push_back(APInt(it.getWidth(), v, /*isSigned=*/true));
+    return DenseElementsAttr::get(resultType, values);
+  }
+  return makeFloatAttr(resultType, r.y);
+}
+
+OpFoldResult MatmulOp::fold(FoldAdaptor adaptor) {
+  return foldMatmulLike(adaptor.getLhs(), adaptor.getRhs(), getLhs().getType(),
+                        getRhs().getType(), getResult().getType(),
+                        getAccType(), getTransposeRhs());
+}
+
+OpFoldResult BatchMatmulOp::fold(FoldAdaptor adaptor) {
+  return foldMatmulLike(adaptor.getLhs(), adaptor.getRhs(), getLhs().getType(),
+                        getRhs().getType(), getResult().getType(),
+                        getAccType(), getTransposeRhs());
 }
 
 LogicalResult MatmulOp::verify() {

@@ -128,6 +128,26 @@ def QF_ConstantOp : QF_Op<"constant", [ConstantLike, Pure]> {
   let hasFolder = 1;
 }
 
+def QF_BlobOp : QF_Op<"blob", [Pure]> {
+  let summary = "The packed bytes of a quantized tensor";
+  let description = [{
+    Views the blob of a quantized tensor (docs/BlobLayout.md) as a 1-D
+    tensor of bytes, `tensor<N x i8>` with N the blob size of the operand
+    type: for handing quantized tensors to code that does not know qf, and for
+    checking the packing byte for byte.
+
+    ```mlir
+    %bytes = qf.blob %q : !qf.qtensor<4xf32, #qf.scheme<i8>> -> tensor<32xi8>
+    ```
+  }];
+  let arguments = (ins QF_QTensor:$input);
+  let results = (outs RankedTensorOf<[I8]>:$result);
+  let assemblyFormat =
+      "$input attr-dict `:` qualified(type($input)) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 class QF_MatmulBase<string mnemonic> : QF_Op<mnemonic, [Pure]> {
   let arguments = (ins QF_FloatOrQTensor:$lhs, QF_QTensor:$rhs,
                        TypeAttr:$acc_type, UnitAttr:$transpose_rhs);
@@ -137,6 +157,7 @@ class QF_MatmulBase<string mnemonic> : QF_Op<mnemonic, [Pure]> {
     attr-dict `:` qualified(type($lhs)) `,` qualified(type($rhs)) `->` type($result)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QF_MatmulOp : QF_MatmulBase<"matmul"> {
