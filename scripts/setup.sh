@@ -8,10 +8,12 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$here/build}"
 
 # LLVM/MLIR 22.1 comes from bookworm-security; see docs/Building.md.
+# python3-numpy: the tests write and check .npy files with it.
 packages=(
   cmake ninja-build g++ make lld python3
   llvm-22-dev libmlir-22-dev mlir-22-tools
   libgtest-dev
+  python3-numpy
 )
 
 missing=()

@@ -2,6 +2,7 @@
 # lit configuration for qforge's regression tests.
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -23,6 +24,12 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
-tools = ["qforge-opt", "mlir-opt", "mlir-runner"]
+tools = ["qforge-opt", "qforge-run", "qforge-translate", "mlir-opt", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 config.substitutions.append(("%mlir_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")))
+
+# %python is the interpreter running lit (/usr/bin/python3 through lit's
+# shebang), which has numpy (python3-numpy). The AOT example needs a C
+# compiler.
+if shutil.which("cc"):
+    config.available_features.add("cc")

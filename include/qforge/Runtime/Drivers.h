@@ -1,0 +1,68 @@
+//===- Drivers.h - The logic of qforge-run and qforge-translate -*- C++ -*-===//
+//
+// The tools' mains only parse options into these structs and call the
+// drivers, which report every failure as one clear message and return the
+// process exit code (0 or 1).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_RUNTIME_DRIVERS_H
+#define QFORGE_RUNTIME_DRIVERS_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
+namespace qforge {
+
+/// Options of qforge-run.
+struct RunOptions {
+  std::string module;
+  /// The function to run; unless `entryGiven`, the module's only public
+  /// function is run when there is no `entry`.
+  std::string entry = "main";
+  bool entryGiven = false;
+  /// One .npy file per argument; random inputs from `seed` when empty.
+  std::vector<std::string> inputs;
+  std::optional<uint64_t> seed;
+  /// One .npy file per result, written atomically.
+  std::vector<std::string> outputs;
+  /// One reference .npy file per result.
+  std::vector<std::string> compares;
+  double rtol = 1e-5;
+  double atol = 1e-8;
+  /// Timed runs after a warm-up; 0 runs once without timing.
+  unsigned bench = 0;
+  std::string cpu = "host";
+  /// Print the lowered (LLVM dialect) module, which qforge-run can run
+  /// again, instead of the results.
+  bool printIR = false;
+};
+
+/// Runs qforge-run: results, comparisons and timings go to `out`, errors to
+/// `err`. Returns 0, or 1 on any error or mismatch.
+int runModuleOnCPU(const RunOptions &options, llvm::raw_ostream &out,
+                   llvm::raw_ostream &err);
+
+/// Options of qforge-translate.
+struct TranslateOptions {
+  std::string module;
+  /// "llvm-ir", "object" or "header".
+  std::string emit;
+  std::string cpu = "host";
+  /// "-" for stdout.
+  std::string output = "-";
+};
+
+/// Runs qforge-translate; the output file is written atomically. Returns 0,
+/// or 1 after printing an error to `err`.
+int translateModule(const TranslateOptions &options, llvm::raw_ostream &err);
+
+} // namespace qforge
+
+#endif // QFORGE_RUNTIME_DRIVERS_H

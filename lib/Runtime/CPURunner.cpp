@@ -1,0 +1,197 @@
+//===- CPURunner.cpp - JIT-compile and call qforge functions --------------===//
+
+#include "qforge/Runtime/CPURunner.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/DynamicLibrary.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <cstddef>
+
+using namespace qforge;
+
+// The descriptors built here must have the layout of MLIR's
+// StridedMemRefType<T, N>: two pointers, the offset, N sizes, N strides.
+using Descriptor2D = StridedMemRefType<float, 2>;
+static_assert(sizeof(void *) == sizeof(int64_t), "64-bit hosts only");
+static_assert(sizeof(Descriptor2D) == 7 * sizeof(int64_t) &&
+                  offsetof(Descriptor2D, offset) == 16 &&
+                  offsetof(Descriptor2D, sizes) == 24 &&
+                  offsetof(Descriptor2D, strides) == 40,
+              "unexpected memref descriptor layout");
+static_assert(sizeof(StridedMemRefType<float, 0>) == 3 * sizeof(int64_t),
+              "unexpected rank-0 memref descriptor layout");
+
+namespace {
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// A JIT target machine for `cpu`: the host's, with its features, or the
+/// named CPU with that CPU's default features.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createJITTargetMachine(llvm::StringRef cpu) {
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return builder.takeError();
+  if (cpu != llvm::sys::getHostCPUName()) {
+    builder->setCPU(cpu.str());
+    builder->setFeatures("");
+  }
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  return builder->createTargetMachine();
+}
+
+/// Fails, naming the function, when the module declares a function that
+/// neither this process nor `libraries` defines: the JIT would only say
+/// that it cannot materialize the entry point.
+llvm::Error checkExternalSymbols(LoadedModule &module,
+                                 llvm::ArrayRef<llvm::StringRef> libraries) {
+  llvm::sys::DynamicLibrary::LoadLibraryPermanently(nullptr); // the process
+  for (llvm::StringRef library : libraries)
+    llvm::sys::DynamicLibrary::LoadLibraryPermanently(library.str().c_str());
+  for (auto func : module.getModule().getOps<mlir::LLVM::LLVMFuncOp>()) {
+    if (!func.isExternal())
+      continue;
+    std::string name = func.getSymName().str();
+    if (!llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(name))
+      return makeError(module.getPath() + ": the module calls @" + name +
+                       ", which is defined neither in the module nor in this "
+                       "process or libmlir_c_runner_utils");
+  }
+  return llvm::Error::success();
+}
+
+/// A StridedMemRefType-compatible descriptor of a dense row-major tensor.
+std::vector<int64_t> makeDescriptor(const HostTensor &tensor) {
+  const std::vector<int64_t> &shape = tensor.getSpec().shape;
+  size_t rank = shape.size();
+  std::vector<int64_t> words(3 + 2 * rank);
+  int64_t pointer =
+      static_cast<int64_t>(reinterpret_cast<intptr_t>(tensor.data()));
+  words[0] = pointer; // allocated
+  words[1] = pointer; // aligned
+  words[2] = 0;       // offset
+  int64_t stride = 1;
+  for (size_t d = rank; d-- > 0;) {
+    words[3 + d] = shape[d];
+    words[3 + rank + d] = stride;
+    stride *= shape[d];
+  }
+  return words;
+}
+
+/// Checks that `tensors` match `specs`; `what` is "input" or "result".
+llvm::Error checkSpecs(llvm::ArrayRef<HostTensor> tensors,
+                       const std::vector<TensorSpec> &specs,
+                       const std::string &function, const char *what) {
+  if (tensors.size() != specs.size())
+    return makeError("@" + function + " has " + llvm::Twine(specs.size()) +
+                     " " + what + "s, got " + llvm::Twine(tensors.size()));
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const TensorSpec &got = tensors[i].getSpec();
+    if (got.shape != specs[i].shape ||
+        got.elementType != specs[i].elementType || !tensors[i].data())
+      return makeError(llvm::Twine(what) + " " + llvm::Twine(i) + " of @" +
+                       function + ": expected " + specs[i].str() + ", got " +
+                       got.str());
+  }
+  return llvm::Error::success();
+}
+
+} // namespace
+
+void BoundCall::invoke() const {
+  function(const_cast<void **>(packedArguments.data()));
+}
+
+CPURunner::~CPURunner() = default;
+
+llvm::Expected<std::unique_ptr<CPURunner>>
+CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
+                  llvm::StringRef cpu) {
+  auto cpuName = resolveCPU(cpu);
+  if (!cpuName)
+    return cpuName.takeError();
+  if (llvm::Error e = checkCPURunsOnHost(*cpuName))
+    return std::move(e);
+  if (llvm::Error e = module.lower(*cpuName))
+    return std::move(e);
+
+  initializeX86Target();
+  auto tm = createJITTargetMachine(*cpuName);
+  if (!tm)
+    return tm.takeError();
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      mlir::makeOptimizingTransformer(3, 0, tm->get());
+
+  // Generated code may call memrefCopy (strided copies) and friends.
+  std::vector<llvm::StringRef> libraries;
+#ifdef QFORGE_MLIR_C_RUNNER_UTILS
+  if (llvm::sys::fs::exists(QFORGE_MLIR_C_RUNNER_UTILS))
+    libraries.push_back(QFORGE_MLIR_C_RUNNER_UTILS);
+#endif
+  if (llvm::Error e = checkExternalSymbols(module, libraries))
+    return std::move(e);
+  mlir::ExecutionEngineOptions options;
+  options.transformer = optimize;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  options.sharedLibPaths = libraries;
+  options.enableGDBNotificationListener = false;
+  options.enablePerfNotificationListener = false;
+  auto engine = mlir::ExecutionEngine::create(module.getModule(), options,
+                                              std::move(*tm));
+  if (!engine)
+    return makeError(module.getPath() + ": JIT compilation failed: " +
+                     llvm::toString(engine.takeError()));
+
+  std::unique_ptr<CPURunner> runner(new CPURunner());
+  runner->engine = std::move(*engine);
+  runner->engine->initialize();
+  auto function = runner->engine->lookupPacked("_mlir_ciface_" + entry.name);
+  if (!function)
+    return makeError(
+        module.getPath() + ": cannot find @_mlir_ciface_" + entry.name +
+        " in the compiled code: " + llvm::toString(function.takeError()));
+  runner->function = *function;
+  runner->signature = entry;
+  return std::move(runner);
+}
+
+std::vector<HostTensor> CPURunner::allocateResults() const {
+  std::vector<HostTensor> results;
+  for (const TensorSpec &spec : signature.results)
+    results.emplace_back(spec);
+  return results;
+}
+
+llvm::Expected<BoundCall>
+CPURunner::bind(llvm::ArrayRef<HostTensor> inputs,
+                llvm::MutableArrayRef<HostTensor> results) {
+  if (llvm::Error e =
+          checkSpecs(inputs, signature.inputs, signature.name, "input"))
+    return std::move(e);
+  if (llvm::Error e =
+          checkSpecs(results, signature.results, signature.name, "result"))
+    return std::move(e);
+  BoundCall call;
+  call.function = function;
+  for (const HostTensor &t : inputs)
+    call.descriptors.push_back(makeDescriptor(t));
+  for (const HostTensor &t : results)
+    call.descriptors.push_back(makeDescriptor(t));
+  // The packed wrapper takes a pointer to each argument; each argument of a
+  // C interface is a pointer to a descriptor.
+  for (std::vector<int64_t> &d : call.descriptors)
+    call.descriptorPointers.push_back(d.data());
+  for (void *&p : call.descriptorPointers)
+    call.packedArguments.push_back(&p);
+  return std::move(call);
+}

@@ -1,0 +1,72 @@
+//===- qforge-run.cpp - Run a function of an MLIR module on this CPU ------===//
+//
+// Lowers a module with qf-lower-to-x86, JIT-compiles it and calls one
+// function on .npy inputs (or random ones); writes, compares, prints or
+// times the results. The logic lives in qforge/Runtime/Drivers.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Runtime/Drivers.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> moduleFile(cl::Positional, cl::Required,
+                                       cl::desc("<module .mlir or .mlirbc>"));
+static cl::opt<std::string>
+    entry("entry", cl::init("main"),
+          cl::desc("Function to run (default: main, or the module's only "
+                   "public function)"));
+static cl::list<std::string>
+    inputs("input", cl::CommaSeparated,
+           cl::desc("One .npy file per argument, in order (repeat the flag "
+                    "or separate with commas)"));
+static cl::opt<uint64_t>
+    seed("seed", cl::desc("Seed of the random inputs used without --input "
+                          "(default 0)"));
+static cl::list<std::string>
+    outputs("output", cl::CommaSeparated,
+            cl::desc("One .npy file per result to write"));
+static cl::list<std::string>
+    compares("compare", cl::CommaSeparated,
+             cl::desc("One reference .npy file per result; exit 1 unless "
+                      "every result is close to its reference"));
+static cl::opt<double> relTol("rtol", cl::init(1e-5),
+                              cl::desc("Relative tolerance of --compare"));
+static cl::opt<double> absTol("atol", cl::init(1e-8),
+                              cl::desc("Absolute tolerance of --compare"));
+static cl::opt<unsigned>
+    bench("bench", cl::init(0),
+          cl::desc("Warm up, then time N runs; print median / min ms and "
+                   "GOPS of the matmuls"));
+static cl::opt<std::string>
+    cpu("cpu", cl::init("host"),
+        cl::desc("CPU to generate code for (default: host)"));
+static cl::opt<bool>
+    printIR("print-ir",
+            cl::desc("Print the lowered module (which qforge-run can run "
+                     "again) instead of the results"));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(
+      argc, argv, "qforge-run: run a function of an MLIR module on this CPU\n");
+  qforge::RunOptions options;
+  options.module = moduleFile;
+  options.entry = entry;
+  options.entryGiven = entry.getNumOccurrences() > 0;
+  options.inputs = inputs;
+  if (seed.getNumOccurrences())
+    options.seed = seed;
+  options.outputs = outputs;
+  options.compares = compares;
+  options.rtol = relTol;
+  options.atol = absTol;
+  options.bench = bench;
+  options.cpu = cpu;
+  options.printIR = printIR;
+  return qforge::runModuleOnCPU(options, llvm::outs(), llvm::errs());
+}
