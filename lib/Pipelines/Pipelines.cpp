@@ -13,13 +13,20 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/X86TargetParser.h"
 
 using namespace mlir;
 
 void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
                                      const LowerToX86Options &options) {
-  // Tensor level: qf ops to linalg, then clean up.
-  pm.addPass(qf::createConvertQFToLinalgPass());
+  // Fold what is constant: quantized weights become packed qf.constant.
+  pm.addPass(createCanonicalizerPass());
+  // Tensor level: qf ops to linalg (and VNNI kernels), then clean up.
+  if (options.vnni && cpuHasAVX512VNNI(options.cpu))
+    pm.addPass(qf::createConvertQFToX86Pass());
+  else
+    pm.addPass(qf::createConvertQFToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -38,6 +45,7 @@ void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(qf::createQFEmitCInterfacePass());
+  pm.addPass(qf::createQFDefineX86KernelsPass());
 
   // Loops and LLVM.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -45,6 +53,7 @@ void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -54,6 +63,14 @@ void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
   qf::QFSetTargetCPUPassOptions cpu;
   cpu.cpu = options.cpu;
   pm.addPass(qf::createQFSetTargetCPUPass(cpu));
+}
+
+bool qforge::cpuHasAVX512VNNI(llvm::StringRef cpu) {
+  if (cpu == "host")
+    return llvm::sys::getHostCPUFeatures().lookup("avx512vnni");
+  SmallVector<StringRef> features;
+  llvm::X86::getFeaturesForCPU(cpu, features);
+  return llvm::is_contained(features, "avx512vnni");
 }
 
 void qforge::registerPipelines() {

@@ -57,6 +57,46 @@ def ConvertQFToLinalgPass : Pass<"convert-qf-to-linalg", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def ConvertQFToX86Pass : Pass<"convert-qf-to-x86", "ModuleOp"> {
+  let summary = "convert-qf-to-linalg plus AVX-512 VNNI kernels for int8 matmuls";
+  let description = [{
+    Lowers like `convert-qf-to-linalg`, except that `qf.matmul` with 8-bit
+    integer activations (per tensor or per row, any zero point) and constant
+    symmetric i8 weights (per tensor or per column), `acc(i32)`, K a multiple
+    of 4 and N a multiple of 16 becomes a call to a generated microkernel
+    built on `vpdpbusd` (AVX-512 VNNI): weights are repacked at compile time
+    into 16-column x 4-K blocks with their column sums, activations are fed
+    as unsigned bytes, and an epilogue corrects zero points and applies the
+    scales in the reference order, so results are bit-exact with the
+    reference lowering. The generated code needs a CPU with AVX-512 VNNI.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def QFDefineX86KernelsPass : Pass<"qf-define-x86-kernels", "ModuleOp"> {
+  let summary = "Emit the bodies of the microkernels declared by convert-qf-to-x86";
+  let description = [{
+    convert-qf-to-x86 only declares its kernels (functions on memrefs with a
+    `qf.x86_kernel` attribute); this pass, run after bufferization and buffer
+    deallocation, gives them their bodies: scf loops over register tiles of
+    `vpdpbusd` accumulators, vector loads and stores.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def QFEmitCInterfacePass : Pass<"qf-emit-c-interface", "ModuleOp"> {
   let summary = "Give every public function a C-callable wrapper";
   let description = [{

@@ -26,6 +26,11 @@ struct LowerToX86Options
       llvm::cl::desc("LLVM CPU name the code is generated for (e.g. znver4, "
                      "x86-64-v4); 'host' is the machine running the compiler"),
       llvm::cl::init("host")};
+  Option<bool> vnni{
+      *this, "vnni",
+      llvm::cl::desc("Lower int8 matmuls with constant weights to AVX-512 "
+                     "VNNI microkernels when the CPU has AVX-512 VNNI"),
+      llvm::cl::init(true)};
   Option<unsigned> threads{
       *this, "threads",
       llvm::cl::desc("Worker threads for the parallel loops (1: sequential)"),
@@ -33,11 +38,16 @@ struct LowerToX86Options
 };
 
 /// qf (and the linalg / tensor / arith / math IR around it) down to the LLVM
-/// dialect on x86: reference lowering of qf ops, bufferization (function
-/// results become out-parameters, every public function gets a C interface),
-/// loops, LLVM. The CPU option is recorded for translation to machine code.
+/// dialect on x86: qf ops through convert-qf-to-x86 (VNNI microkernels for
+/// int8 matmuls with constant weights, when the CPU has AVX-512 VNNI) or the
+/// reference convert-qf-to-linalg, bufferization (function results become
+/// out-parameters, every public function gets a C interface), loops, LLVM.
+/// The CPU option is recorded for translation to machine code.
 void buildLowerToX86Pipeline(mlir::OpPassManager &pm,
                              const LowerToX86Options &options);
+
+/// Whether the LLVM CPU `cpu` ('host': this machine) has AVX-512 VNNI.
+bool cpuHasAVX512VNNI(llvm::StringRef cpu);
 
 /// Registers every pipeline above with the pass registry (for qforge-opt).
 void registerPipelines();

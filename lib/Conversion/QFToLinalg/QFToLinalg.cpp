@@ -33,17 +33,6 @@ using mlir::qf::detail::DecodedScales;
 
 namespace {
 
-/// `!qf.qtensor` -> its blob, `tensor<totalBytes x i8>`.
-struct BlobTypeConverter : TypeConverter {
-  BlobTypeConverter() {
-    addConversion([](Type t) { return t; });
-    addConversion([](QTensorType t) -> Type {
-      return RankedTensorType::get({t.getBlobLayout().totalBytes},
-                                   IntegerType::get(t.getContext(), 8));
-    });
-  }
-};
-
 struct LowerConstant : OpConversionPattern<ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -405,33 +394,51 @@ struct LowerMatmul : OpConversionPattern<MatmulOpTy> {
 struct ConvertQFToLinalgPass
     : qf::impl::ConvertQFToLinalgPassBase<ConvertQFToLinalgPass> {
   void runOnOperation() override {
-    MLIRContext *ctx = &getContext();
-    BlobTypeConverter converter;
-    ConversionTarget target(*ctx);
-    target.addIllegalDialect<QFDialect>();
-    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
-      return converter.isSignatureLegal(f.getFunctionType()) &&
-             converter.isLegal(&f.getBody());
-    });
-    target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(
-        [&](Operation *op) { return converter.isLegal(op); });
-    target.markUnknownOpDynamicallyLegal(
-        [&](Operation *op) { return converter.isLegal(op); });
-
-    RewritePatternSet patterns(ctx);
-    patterns.add<LowerConstant, LowerDequantize, LowerQuantize,
-                 LowerRequantize, LowerBlob, LowerObserve, LowerMatmul<MatmulOp>,
-                 LowerMatmul<BatchMatmulOp>>(converter, ctx);
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    if (failed(applyFullConversion(getOperation(), target,
-                                   std::move(patterns))))
+    QFBlobTypeConverter converter;
+    RewritePatternSet patterns(&getContext());
+    populateQFToLinalgPatterns(converter, patterns);
+    if (failed(applyQFConversion(getOperation(), converter,
+                                 std::move(patterns))))
       signalPassFailure();
   }
 };
 
 } // namespace
+
+QFBlobTypeConverter::QFBlobTypeConverter() {
+  addConversion([](Type t) { return t; });
+  addConversion([](QTensorType t) -> Type {
+    return RankedTensorType::get({t.getBlobLayout().totalBytes},
+                                 IntegerType::get(t.getContext(), 8));
+  });
+}
+
+void mlir::qf::populateQFToLinalgPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns) {
+  patterns.add<LowerConstant, LowerDequantize, LowerQuantize, LowerRequantize,
+               LowerBlob, LowerObserve, LowerMatmul<MatmulOp>,
+               LowerMatmul<BatchMatmulOp>>(converter, patterns.getContext());
+}
+
+LogicalResult mlir::qf::applyQFConversion(Operation *root,
+                                          const TypeConverter &converter,
+                                          RewritePatternSet &&patterns) {
+  MLIRContext *ctx = root->getContext();
+  ConversionTarget target(*ctx);
+  target.addIllegalDialect<QFDialect>();
+  target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                         math::MathDialect, tensor::TensorDialect>();
+  target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
+    return converter.isSignatureLegal(f.getFunctionType()) &&
+           converter.isLegal(&f.getBody());
+  });
+  target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(
+      [&](Operation *op) { return converter.isLegal(op); });
+  target.markUnknownOpDynamicallyLegal(
+      [&](Operation *op) { return converter.isLegal(op); });
+  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                 converter);
+  populateReturnOpTypeConversionPattern(patterns, converter);
+  populateCallOpTypeConversionPattern(patterns, converter);
+  return applyFullConversion(root, target, std::move(patterns));
+}

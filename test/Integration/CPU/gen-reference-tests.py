@@ -211,8 +211,10 @@ class File:
         self.print_tensor(bl, [nb], "i8")
 
     def matmul_case(self, op, lshape, rshape, rscheme, acc, lscheme=None, transpose=False,
-                    et="f32", result_et=None):
-        """y = op(lhs, rhs); lhs float or quantized (dynamic scales) in the callee."""
+                    et="f32", result_et=None, const_weights=False):
+        """y = op(lhs, rhs); lhs float or quantized (dynamic scales) in the
+        callee; weights a callee constant (quantized at compile time, as the
+        x86 kernels need) or an argument."""
         name = "m%d" % len(self.funcs)
         b = len(lshape) == 3
         M, K = lshape[-2], lshape[-1]
@@ -223,6 +225,9 @@ class File:
         x = self.const(lshape, et, values(numel(lshape), self.rng, scale=2.0))
         w = self.const(rshape, et, values(numel(rshape), self.rng, scale=1.0))
         body = ["  %%w = qf.quantize %%wf : %s -> %s" % (tt(rshape, et), rq)]
+        if const_weights:
+            body.insert(0, "  %%wf = arith.constant dense<%s> : %s" % (
+                dense(rshape, values(numel(rshape), self.rng, scale=1.0)), tt(rshape, et)))
         if lscheme:
             lq = qt(lshape, et, lscheme)
             body.append("  %%a = qf.quantize %%x : %s -> %s" % (tt(lshape, et), lq))
@@ -232,13 +237,18 @@ class File:
         tr = " transpose_rhs" if transpose else ""
         body.append("  %%y = qf.%s %s, %%w%s acc(%s) : %s, %s -> %s" % (
             op, lhs, tr, acc, ltype, rq, tt(yshape, result_et)))
-        self.funcs += ["// %s %s x %s" % (op, ltype, rq),
-                       "func.func private @%s(%%x: %s, %%wf: %s) -> %s {" % (
-                           name, tt(lshape, et), tt(rshape, et), tt(yshape, result_et))] + body + [
+        wparam = "" if const_weights else ", %%wf: %s" % tt(rshape, et)
+        self.funcs += ["// %s %s x %s%s" % (op, ltype, rq, " (constant weights)" if const_weights else ""),
+                       "func.func private @%s(%%x: %s%s) -> %s {" % (
+                           name, tt(lshape, et), wparam, tt(yshape, result_et))] + body + [
                        "  return %%y : %s" % tt(yshape, result_et), "}"]
         y = self.fresh("y")
-        self.main.append("  %s = call @%s(%s, %s) : (%s, %s) -> %s" % (
-            y, name, x, w, tt(lshape, et), tt(rshape, et), tt(yshape, result_et)))
+        if const_weights:
+            self.main.append("  %s = call @%s(%s) : (%s) -> %s" % (
+                y, name, x, tt(lshape, et), tt(yshape, result_et)))
+        else:
+            self.main.append("  %s = call @%s(%s, %s) : (%s, %s) -> %s" % (
+                y, name, x, w, tt(lshape, et), tt(rshape, et), tt(yshape, result_et)))
         self.print_tensor(y, yshape, result_et)
 
     # The blob size, as computeBlobLayout computes it.
@@ -340,7 +350,29 @@ def matmuls():
     f.write()
 
 
+def vnni_matmuls():
+    """int8 matmuls with constant weights: the x86 pipeline runs them on the
+    AVX-512 VNNI kernels (where the CPU has them); they must still match the
+    reference bit for bit. Shapes leave remainders in M (tiles of 4) and N
+    (blocks of 64)."""
+    f = File("reference-vnni.mlir", 6)
+    f.matmul_case("matmul", [5, 36], [80, 36], "i8, axis = 0", "i32", lscheme="i8, axis = 0",
+                  transpose=True, const_weights=True)
+    f.matmul_case("matmul", [5, 36], [80, 36], "i8, axis = 0", "i32", lscheme="i8, axis = 0",
+                  transpose=True, const_weights=True, result_et="i32")
+    f.matmul_case("matmul", [9, 64], [64, 16], "i8, axis = 1", "i32", lscheme="u8, axis = 0, asym",
+                  const_weights=True)
+    f.matmul_case("matmul", [4, 128], [128, 144], "i8", "i32", lscheme="i8, asym",
+                  const_weights=True)
+    f.matmul_case("matmul", [3, 8], [8, 32], "i8, axis = 1, scale = f16", "i32", lscheme="u8",
+                  const_weights=True, result_et="i32")
+    f.matmul_case("matmul", [2, 16], [16, 64], "i8, axis = 1", "i32", lscheme="i8, axis = 0",
+                  const_weights=True, et="f16")
+    f.write()
+
+
 if __name__ == "__main__":
+    vnni_matmuls()
     integer_schemes()
     scale_formats()
     float_formats()

@@ -7,6 +7,11 @@
 
 namespace mlir::qf {
 
+/// Attribute of a kernel declaration: [M, N, K, signed activations].
+constexpr char kX86KernelAttr[] = "qf.x86_kernel";
+
+#define GEN_PASS_DECL_CONVERTQFTOX86PASS
+#define GEN_PASS_DECL_QFDEFINEX86KERNELSPASS
 #define GEN_PASS_DECL_QFEMITCINTERFACEPASS
 #define GEN_PASS_DECL_QFSETTARGETCPUPASS
 #include "qforge/Conversion/Passes.h.inc"

@@ -1,0 +1,171 @@
+//===- DefineX86Kernels.cpp - qf-define-x86-kernels -----------------------===//
+//
+// Emits the bodies of the microkernels that convert-qf-to-x86 declares, once
+// the surrounding code is bufferized: scf loops over register tiles of
+// `vpdpbusd` (llvm.x86.avx512.vpdpbusd.512) accumulators.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Conversion/QFToX86/QFToX86.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+namespace mlir::qf {
+#define GEN_PASS_DEF_QFDEFINEX86KERNELSPASS
+#include "qforge/Conversion/Passes.h.inc"
+} // namespace mlir::qf
+
+using namespace mlir;
+
+namespace {
+
+/// Rows and 16-column blocks of the register tile.
+constexpr int64_t kTileRows = 4, kTileBlocks = 4;
+
+/// Emits the body of a kernel declared by convert-qf-to-x86:
+///   C[M, N] (i32) = A[M, K] (u8 after `xor`) . Wpacked
+/// with a register tile of 4 rows x 64 columns (16 zmm accumulators), and
+/// 1-row / 16-column tiles for the remainders.
+void defineKernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
+                  bool flipSign) {
+  Location loc = func.getLoc();
+  Type i8 = IntegerType::get(func.getContext(), 8);
+  Type i32 = IntegerType::get(func.getContext(), 32);
+  Block *entry = func.addEntryBlock();
+  ImplicitLocOpBuilder b(loc, OpBuilder::atBlockEnd(entry));
+  Value a = entry->getArgument(0), w = entry->getArgument(1),
+        c = entry->getArgument(2);
+  // vpdpbusd: <16 x i32> accumulators, <64 x i8> operands.
+  auto vecI32 = VectorType::get({16}, i32);
+  auto vecI8 = VectorType::get({64}, i8);
+  auto idx = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, v);
+  };
+  StringAttr vnni = b.getStringAttr("llvm.x86.avx512.vpdpbusd.512");
+
+  // One register tile: rows [m0, m0 + rows), columns [n0, n0 + 16 * blocks).
+  auto emitTile = [&](OpBuilder &ob, Location l, Value m0, Value n0,
+                      int64_t rows, int64_t blocks) {
+    ImplicitLocOpBuilder tb(l, ob);
+    Value zero = arith::ConstantOp::create(
+        tb, vecI32, DenseElementsAttr::get(vecI32, tb.getI32IntegerAttr(0)));
+    SmallVector<Value> init(rows * blocks, zero);
+    Value kBlocks = arith::ConstantIndexOp::create(tb, k / 4);
+    Value c0 = arith::ConstantIndexOp::create(tb, 0);
+    Value c1 = arith::ConstantIndexOp::create(tb, 1);
+    Value c4 = arith::ConstantIndexOp::create(tb, 4);
+    Value c64 = arith::ConstantIndexOp::create(tb, 64);
+    Value c16 = arith::ConstantIndexOp::create(tb, 16);
+    Value flip = arith::ConstantIntOp::create(tb, int64_t(0x80808080u), 32);
+    // First 64-byte block of column block n0 / 16.
+    Value wBase = arith::MulIOp::create(
+        tb, arith::MulIOp::create(tb, arith::DivUIOp::create(tb, n0, c16),
+                                  kBlocks),
+        c64);
+    auto loop = scf::ForOp::create(
+        tb, c0, kBlocks, c1, init,
+        [&](OpBuilder &lb, Location ll, Value k4, ValueRange accs) {
+          ImplicitLocOpBuilder kb(ll, lb);
+          SmallVector<Value> ws;
+          for (int64_t j = 0; j < blocks; ++j) {
+            // Block j of this column group sits K/4 * 64 bytes further.
+            Value off = arith::AddIOp::create(
+                kb, wBase,
+                arith::AddIOp::create(
+                    kb, arith::MulIOp::create(kb, k4, c64),
+                    arith::ConstantIndexOp::create(kb, j * (k / 4) * 64)));
+            ws.push_back(vector::LoadOp::create(kb, vecI8, w, ValueRange{off}));
+          }
+          SmallVector<Value> next(accs.begin(), accs.end());
+          Value col = arith::MulIOp::create(kb, k4, c4);
+          for (int64_t r = 0; r < rows; ++r) {
+            Value row = arith::AddIOp::create(
+                kb, m0, arith::ConstantIndexOp::create(kb, r));
+            Value four = vector::LoadOp::create(
+                kb, VectorType::get({4}, i8), a, ValueRange{row, col});
+            Value word = vector::ExtractOp::create(
+                kb, vector::BitCastOp::create(kb, VectorType::get({1}, i32),
+                                              four),
+                ArrayRef<int64_t>{0});
+            if (flipSign)
+              word = arith::XOrIOp::create(kb, word, flip);
+            Value bcast = vector::BitCastOp::create(
+                kb, vecI8, vector::BroadcastOp::create(kb, vecI32, word));
+            for (int64_t j = 0; j < blocks; ++j) {
+              Value &acc = next[r * blocks + j];
+              acc = LLVM::CallIntrinsicOp::create(kb, vecI32, vnni,
+                                                  ValueRange{acc, bcast, ws[j]})
+                        .getResult(0);
+            }
+          }
+          scf::YieldOp::create(kb, next);
+        });
+    for (int64_t r = 0; r < rows; ++r) {
+      Value row = arith::AddIOp::create(tb, m0,
+                                        arith::ConstantIndexOp::create(tb, r));
+      for (int64_t j = 0; j < blocks; ++j) {
+        Value colIdx = arith::AddIOp::create(
+            tb, n0, arith::ConstantIndexOp::create(tb, 16 * j));
+        vector::StoreOp::create(tb, loop.getResult(r * blocks + j), c,
+                                ValueRange{row, colIdx});
+      }
+    }
+  };
+
+  // Rows in tiles of 4 then 1; columns in groups of 64 then 16.
+  int64_t mMain = m - m % kTileRows;
+  int64_t nMain = n - n % (16 * kTileBlocks);
+  auto emitRows = [&](int64_t mBegin, int64_t mEnd, int64_t rows) {
+    if (mBegin >= mEnd)
+      return;
+    scf::ForOp::create(
+        b, idx(mBegin), idx(mEnd), idx(rows), ValueRange{},
+        [&](OpBuilder &ob, Location l, Value m0, ValueRange) {
+          ImplicitLocOpBuilder rb(l, ob);
+          auto cols = [&](int64_t nBegin, int64_t nEnd, int64_t blocks) {
+            if (nBegin >= nEnd)
+              return;
+            scf::ForOp::create(
+                rb, arith::ConstantIndexOp::create(rb, nBegin),
+                arith::ConstantIndexOp::create(rb, nEnd),
+                arith::ConstantIndexOp::create(rb, 16 * blocks), ValueRange{},
+                [&](OpBuilder &cb, Location cl, Value n0, ValueRange) {
+                  emitTile(cb, cl, m0, n0, rows, blocks);
+                  scf::YieldOp::create(cb, cl);
+                });
+          };
+          cols(0, nMain, kTileBlocks);
+          cols(nMain, n, 1);
+          scf::YieldOp::create(rb);
+        });
+  };
+  emitRows(0, mMain, kTileRows);
+  emitRows(mMain, m, 1);
+  func::ReturnOp::create(b);
+}
+
+struct DefineX86KernelsPass
+    : qf::impl::QFDefineX86KernelsPassBase<DefineX86KernelsPass> {
+  void runOnOperation() override {
+    getOperation().walk([&](func::FuncOp func) {
+      auto shape = func->getAttrOfType<DenseI64ArrayAttr>(qf::kX86KernelAttr);
+      if (!shape || !func.isExternal())
+        return;
+      if (shape.size() != 4) {
+        func.emitError() << "malformed " << qf::kX86KernelAttr << " attribute";
+        return signalPassFailure();
+      }
+      defineKernel(func, shape[0], shape[1], shape[2], shape[3] != 0);
+      func->removeAttr(qf::kX86KernelAttr);
+    });
+  }
+};
+
+} // namespace
