@@ -114,6 +114,16 @@ struct LowerBlob : OpConversionPattern<BlobOp> {
   }
 };
 
+struct LowerFromBlob : OpConversionPattern<FromBlobOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FromBlobOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
 struct LowerObserve : OpConversionPattern<ObserveOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -416,7 +426,7 @@ QFBlobTypeConverter::QFBlobTypeConverter() {
 void mlir::qf::populateQFToLinalgPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns) {
   patterns.add<LowerConstant, LowerDequantize, LowerQuantize, LowerRequantize,
-               LowerBlob, LowerObserve, LowerMatmul<MatmulOp>,
+               LowerBlob, LowerFromBlob, LowerObserve, LowerMatmul<MatmulOp>,
                LowerMatmul<BatchMatmulOp>>(converter, patterns.getContext());
 }
 

@@ -180,3 +180,29 @@ func.func @negative_fold_huge_splat() -> !qf.qtensor<100000x100000xf32, #qf.sche
   %q = qf.quantize %x : tensor<100000x100000xf32> -> !qf.qtensor<100000x100000xf32, #qf.scheme<i8>>
   return %q : !qf.qtensor<100000x100000xf32, #qf.scheme<i8>>
 }
+
+// -----
+
+// qf.blob and qf.from_blob are inverses; valid constant bytes become a
+// qf.constant, invalid ones (a zero scale) are left alone.
+// CHECK-LABEL: func.func @blob_round_trip
+//  CHECK-SAME:   (%[[Q:.*]]: !qf.qtensor<4xf32, #qf.scheme<i8>>, %[[B:.*]]: tensor<32xi8>)
+//       CHECK:   return %[[Q]], %[[B]]
+func.func @blob_round_trip(%q: !qf.qtensor<4xf32, #qf.scheme<i8>>, %b: tensor<32xi8>) -> (!qf.qtensor<4xf32, #qf.scheme<i8>>, tensor<32xi8>) {
+  %0 = qf.blob %q : !qf.qtensor<4xf32, #qf.scheme<i8>> -> tensor<32xi8>
+  %1 = qf.from_blob %0 : tensor<32xi8> -> !qf.qtensor<4xf32, #qf.scheme<i8>>
+  %2 = qf.from_blob %b : tensor<32xi8> -> !qf.qtensor<4xf32, #qf.scheme<i8>>
+  %3 = qf.blob %2 : !qf.qtensor<4xf32, #qf.scheme<i8>> -> tensor<32xi8>
+  return %1, %3 : !qf.qtensor<4xf32, #qf.scheme<i8>>, tensor<32xi8>
+}
+
+// CHECK-LABEL: func.func @from_constant_bytes
+//       CHECK:   qf.constant dense<{{.*}}> : tensor<32xi8> -> !qf.qtensor<4xf32, #qf.scheme<i8>>
+//       CHECK:   qf.from_blob
+func.func @from_constant_bytes() -> (!qf.qtensor<4xf32, #qf.scheme<i8>>, !qf.qtensor<4xf32, #qf.scheme<i8>>) {
+  %good = arith.constant dense<[1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -128, 63, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<32xi8>
+  %bad = arith.constant dense<[1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<32xi8>
+  %0 = qf.from_blob %good : tensor<32xi8> -> !qf.qtensor<4xf32, #qf.scheme<i8>>
+  %1 = qf.from_blob %bad : tensor<32xi8> -> !qf.qtensor<4xf32, #qf.scheme<i8>>
+  return %0, %1 : !qf.qtensor<4xf32, #qf.scheme<i8>>, !qf.qtensor<4xf32, #qf.scheme<i8>>
+}

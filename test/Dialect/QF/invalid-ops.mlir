@@ -188,6 +188,14 @@ func.func @negative_blob_size(%q: !qf.qtensor<4x8xf32, #qf.scheme<i8>>) {
 
 // -----
 
+func.func @negative_from_blob_size(%b: tensor<32xi8>) {
+  // expected-error@+1 {{operand must be tensor<48xi8>, the blob of '!qf.qtensor<4x8xf32, #qf.scheme<i8>>', got 'tensor<32xi8>'}}
+  %0 = qf.from_blob %b : tensor<32xi8> -> !qf.qtensor<4x8xf32, #qf.scheme<i8>>
+  return
+}
+
+// -----
+
 // == qf.constant ==
 
 func.func @negative_constant_not_bytes() {

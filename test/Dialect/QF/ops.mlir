@@ -130,6 +130,13 @@ func.func @blob(%q: !qf.qtensor<4x8xf32, #qf.scheme<u3, axis = 0, asym>>) -> ten
   return %b : tensor<48xi8>
 }
 
+// CHECK-LABEL: func.func @from_blob
+func.func @from_blob(%b: tensor<48xi8>) -> !qf.qtensor<4x8xf32, #qf.scheme<u3, axis = 0, asym>> {
+  // CHECK: qf.from_blob %{{.*}} : tensor<48xi8> -> !qf.qtensor<4x8xf32, #qf.scheme<u3, axis = 0, asym>>
+  %q = qf.from_blob %b : tensor<48xi8> -> !qf.qtensor<4x8xf32, #qf.scheme<u3, axis = 0, asym>>
+  return %q : !qf.qtensor<4x8xf32, #qf.scheme<u3, axis = 0, asym>>
+}
+
 // CHECK-LABEL: func.func @observe
 func.func @observe(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
   // CHECK: qf.observe %{{.*}} {name = "fc1.input"} : tensor<8x64xf32>

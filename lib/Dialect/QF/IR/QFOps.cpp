@@ -372,10 +372,41 @@ LogicalResult BlobOp::verify() {
 }
 
 OpFoldResult BlobOp::fold(FoldAdaptor adaptor) {
+  // blob(from_blob(b)) == b.
+  if (auto from = getInput().getDefiningOp<FromBlobOp>();
+      from && from.getInput().getType() == getResult().getType())
+    return from.getInput();
   if (std::optional<std::vector<uint8_t>> bytes =
           getBlobBytes(adaptor.getInput()))
     return makeBlobAttr(getContext(), *bytes);
   return {};
+}
+
+//===----------------------------------------------------------------------===//
+// FromBlobOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FromBlobOp::verify() {
+  int64_t bytes = getResult().getType().getBlobLayout().totalBytes;
+  auto type = getInput().getType();
+  if (type.getRank() != 1 || type.getDimSize(0) != bytes)
+    return emitOpError() << "operand must be tensor<" << bytes
+                         << "xi8>, the blob of " << getResult().getType()
+                         << ", got " << type;
+  return success();
+}
+
+OpFoldResult FromBlobOp::fold(FoldAdaptor adaptor) {
+  // from_blob(blob(q)) == q.
+  if (auto blob = getInput().getDefiningOp<BlobOp>();
+      blob && blob.getInput().getType() == getResult().getType())
+    return blob.getInput();
+  // Constant bytes become a qf.constant when they form a valid blob.
+  std::optional<std::vector<uint8_t>> bytes = getBlobBytes(adaptor.getInput());
+  if (!bytes || !qforge::verifyBlob(bytes->data(), bytes->size(),
+                                    getResult().getType().getDesc()))
+    return {};
+  return makeBlobAttr(getContext(), *bytes);
 }
 
 //===----------------------------------------------------------------------===//

@@ -148,6 +148,27 @@ def QF_BlobOp : QF_Op<"blob", [Pure]> {
   let hasFolder = 1;
 }
 
+def QF_FromBlobOp : QF_Op<"from_blob", [Pure]> {
+  let summary = "A quantized tensor from its packed bytes";
+  let description = [{
+    The inverse of `qf.blob`: reads a 1-D tensor of bytes laid out as the
+    blob of the result type (docs/BlobLayout.md). For quantized tensors that
+    come from outside qf (a runtime, a file, another compiler). The bytes
+    must hold finite positive scales and in-range zero points; constant
+    inputs are checked when they fold to `qf.constant`.
+
+    ```mlir
+    %q = qf.from_blob %bytes : tensor<32xi8> -> !qf.qtensor<4xf32, #qf.scheme<i8>>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I8]>:$input);
+  let results = (outs QF_QTensor:$result);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` qualified(type($result))";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 class QF_MatmulBase<string mnemonic> : QF_Op<mnemonic, [Pure]> {
   let arguments = (ins QF_FloatOrQTensor:$lhs, QF_QTensor:$rhs,
                        TypeAttr:$acc_type, UnitAttr:$transpose_rhs);
