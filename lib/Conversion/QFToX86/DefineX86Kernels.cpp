@@ -151,10 +151,139 @@ void defineKernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
   func::ReturnOp::create(b);
 }
 
+/// Emits the weight-only int4 kernel: for every output column n (a row of
+/// W) and input row m, groups of K are dotted 128 codes (64 bytes) at a time:
+/// low and high nibbles are sign-extended in registers and multiplied with
+/// the even and odd entries of x (deinterleaved once per call), the group
+/// sum is scaled, and the 64 lanes are reduced at the end.
+void defineW4Kernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
+                    int64_t group, int64_t scalesOffset) {
+  Location loc = func.getLoc();
+  MLIRContext *ctx = func.getContext();
+  Block *entry = func.addEntryBlock();
+  ImplicitLocOpBuilder b(loc, OpBuilder::atBlockEnd(entry));
+  Value x = entry->getArgument(0), w = entry->getArgument(1),
+        y = entry->getArgument(2);
+  Type f32 = b.getF32Type(), i8 = b.getI8Type();
+  auto v64f = VectorType::get({64}, f32);
+  auto v64i8 = VectorType::get({64}, i8);
+  auto idx = [&](OpBuilder &ob, Location l, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ob, l, v);
+  };
+  int64_t half = k / 2, chunks = group / 128, groups = k / group;
+
+  // x deinterleaved: xe[m][j] = x[m][2j], xo[m][j] = x[m][2j + 1].
+  auto evenOddType = MemRefType::get({m, half}, f32);
+  Value xe = memref::AllocOp::create(b, evenOddType);
+  Value xo = memref::AllocOp::create(b, evenOddType);
+  scf::ForOp::create(b, idx(b, loc, 0), idx(b, loc, m), idx(b, loc, 1),
+                     ValueRange{},
+                     [&](OpBuilder &ob, Location l, Value mi, ValueRange) {
+    scf::ForOp::create(ob, l, idx(ob, l, 0), idx(ob, l, half),
+                       idx(ob, l, 1), ValueRange{},
+                       [&](OpBuilder &ib, Location il, Value j, ValueRange) {
+      Value two = idx(ib, il, 2), one = idx(ib, il, 1);
+      Value e = arith::MulIOp::create(ib, il, j, two);
+      Value o = arith::AddIOp::create(ib, il, e, one);
+      memref::StoreOp::create(ib, il,
+                              memref::LoadOp::create(ib, il, x,
+                                                     ValueRange{mi, e}),
+                              xe, ValueRange{mi, j});
+      memref::StoreOp::create(ib, il,
+                              memref::LoadOp::create(ib, il, x,
+                                                     ValueRange{mi, o}),
+                              xo, ValueRange{mi, j});
+      scf::YieldOp::create(ib, il);
+    });
+    scf::YieldOp::create(ob, l);
+  });
+
+  // The f32 scales of the blob, [N, K / group].
+  Value scales = memref::ViewOp::create(
+      b, MemRefType::get({n * groups}, f32), w, idx(b, loc, scalesOffset),
+      ValueRange{});
+  Value zero = arith::ConstantOp::create(
+      b, v64f, DenseElementsAttr::get(v64f, b.getF32FloatAttr(0.0f)));
+  Value four = arith::ConstantOp::create(
+      b, v64i8, DenseElementsAttr::get(v64i8, b.getI8IntegerAttr(4)));
+
+  scf::ForOp::create(b, idx(b, loc, 0), idx(b, loc, n), idx(b, loc, 1),
+                     ValueRange{},
+                     [&](OpBuilder &ob, Location l, Value ni, ValueRange) {
+    ImplicitLocOpBuilder nb(l, ob);
+    Value rowBase = arith::MulIOp::create(nb, ni, idx(nb, l, half));
+    scf::ForOp::create(nb, idx(nb, l, 0), idx(nb, l, m), idx(nb, l, 1),
+                       ValueRange{},
+                       [&](OpBuilder &mb2, Location ml, Value mi, ValueRange) {
+      ImplicitLocOpBuilder mbb(ml, mb2);
+      auto groupLoop = scf::ForOp::create(
+          mbb, idx(mbb, ml, 0), idx(mbb, ml, groups), idx(mbb, ml, 1),
+          ValueRange{zero},
+          [&](OpBuilder &gb, Location gl, Value g, ValueRange accs) {
+            ImplicitLocOpBuilder gbb(gl, gb);
+            auto chunkLoop = scf::ForOp::create(
+                gbb, idx(gbb, gl, 0), idx(gbb, gl, chunks), idx(gbb, gl, 1),
+                ValueRange{zero},
+                [&](OpBuilder &cb, Location cl, Value c, ValueRange ds) {
+                  ImplicitLocOpBuilder cbb(cl, cb);
+                  // Chunk index along K (64 bytes = 128 codes each).
+                  Value chunk = arith::AddIOp::create(
+                      cbb, arith::MulIOp::create(cbb, g, idx(cbb, cl, chunks)),
+                      c);
+                  Value off = arith::MulIOp::create(cbb, chunk,
+                                                    idx(cbb, cl, 64));
+                  Value bytes = vector::LoadOp::create(
+                      cbb, v64i8, w,
+                      ValueRange{arith::AddIOp::create(cbb, rowBase, off)});
+                  Value lo = arith::ShRSIOp::create(
+                      cbb, arith::ShLIOp::create(cbb, bytes, four), four);
+                  Value hi = arith::ShRSIOp::create(cbb, bytes, four);
+                  Value loF = arith::SIToFPOp::create(cbb, v64f, lo);
+                  Value hiF = arith::SIToFPOp::create(cbb, v64f, hi);
+                  Value xev = vector::LoadOp::create(cbb, v64f, xe,
+                                                     ValueRange{mi, off});
+                  Value xov = vector::LoadOp::create(cbb, v64f, xo,
+                                                     ValueRange{mi, off});
+                  Value d = vector::FMAOp::create(cbb, loF, xev, ds[0]);
+                  d = vector::FMAOp::create(cbb, hiF, xov, d);
+                  scf::YieldOp::create(cbb, d);
+                });
+            Value sIdx = arith::AddIOp::create(
+                gbb, arith::MulIOp::create(gbb, ni, idx(gbb, gl, groups)), g);
+            Value s = memref::LoadOp::create(gbb, scales, ValueRange{sIdx});
+            Value sv = vector::BroadcastOp::create(gbb, v64f, s);
+            scf::YieldOp::create(
+                gbb, vector::FMAOp::create(gbb, sv, chunkLoop.getResult(0),
+                                           accs[0])
+                         .getResult());
+          });
+      Value sum = vector::ReductionOp::create(
+          mbb, vector::CombiningKind::ADD, groupLoop.getResult(0));
+      memref::StoreOp::create(mbb, sum, y, ValueRange{mi, ni});
+      scf::YieldOp::create(mbb);
+    });
+    scf::YieldOp::create(nb);
+  });
+  memref::DeallocOp::create(b, xe);
+  memref::DeallocOp::create(b, xo);
+  func::ReturnOp::create(b);
+  (void)ctx;
+}
+
 struct DefineX86KernelsPass
     : qf::impl::QFDefineX86KernelsPassBase<DefineX86KernelsPass> {
   void runOnOperation() override {
     getOperation().walk([&](func::FuncOp func) {
+      if (auto w4 =
+              func->getAttrOfType<DenseI64ArrayAttr>(qf::kX86W4KernelAttr)) {
+        if (w4.size() != 5 || !func.isExternal()) {
+          func.emitError() << "malformed " << qf::kX86W4KernelAttr;
+          return signalPassFailure();
+        }
+        defineW4Kernel(func, w4[0], w4[1], w4[2], w4[3], w4[4]);
+        func->removeAttr(qf::kX86W4KernelAttr);
+        return;
+      }
       auto shape = func->getAttrOfType<DenseI64ArrayAttr>(qf::kX86KernelAttr);
       if (!shape || !func.isExternal())
         return;

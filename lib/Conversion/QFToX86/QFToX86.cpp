@@ -237,13 +237,90 @@ struct LowerMatmulToVNNI : OpConversionPattern<MatmulOp> {
   }
 };
 
+/// Declares (once per shape) the weight-only int4 kernel
+///   Y[M, N] (f32) = X[M, K] (f32) . dequantize(W[N, K] i4, groups along K)
+/// reading W's codes and f32 scales straight from its blob.
+func::FuncOp getOrDeclareW4Kernel(ModuleOp module, int64_t m, int64_t n,
+                                  int64_t k, int64_t group,
+                                  int64_t scalesOffset, int64_t blobBytes) {
+  std::string name = "__qf_w4_gemv_" + std::to_string(m) + "x" +
+                     std::to_string(n) + "x" + std::to_string(k) + "_g" +
+                     std::to_string(group);
+  if (auto f = module.lookupSymbol<func::FuncOp>(name))
+    return f;
+  OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+  Type f32 = mb.getF32Type(), i8 = mb.getI8Type();
+  auto type = FunctionType::get(module.getContext(),
+                                {MemRefType::get({m, k}, f32),
+                                 MemRefType::get({blobBytes}, i8),
+                                 MemRefType::get({m, n}, f32)},
+                                {});
+  auto func = func::FuncOp::create(mb, module.getLoc(), name, type);
+  func.setPrivate();
+  func->setAttr(kX86W4KernelAttr,
+                mb.getDenseI64ArrayAttr({m, n, k, group, scalesOffset}));
+  return func;
+}
+
+/// Weight-only matmul with f32 activations and symmetric int4 weights
+/// (N x K, groups of a multiple of 128 along K, f32 scales) -> a kernel that
+/// unpacks nibbles in registers and accumulates in f32. A float path: the
+/// group scale is applied to each group's partial sum and lanes are summed
+/// in a different order than the reference, so results agree within float
+/// rounding, not bit for bit (docs/Semantics.md).
+struct LowerWeightOnlyInt4 : OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto lhsType = dyn_cast<RankedTensorType>(op.getLhs().getType());
+    if (!lhsType || !lhsType.getElementType().isF32() ||
+        !op.getAccType().isF32())
+      return rewriter.notifyMatchFailure(op, "not f32 activations and acc");
+    QTensorType rhsType = op.getRhs().getType();
+    qforge::Scheme rs = rhsType.getScheme().toScheme();
+    if (!op.getTransposeRhs() || rs.format != qforge::ElementFormat::SInt ||
+        rs.bits != 4 || rs.asymmetric || rs.tensorScale ||
+        !rs.isPerGroup() || rs.axis != 1 || rs.groupSize % 128 ||
+        rs.scaleFormat != qforge::ScaleFormat::F32 || rhsType.getLayout())
+      return rewriter.notifyMatchFailure(
+          op, "weights are not N x K symmetric i4 in groups of 128k along K "
+              "with f32 scales, packed");
+    int64_t m = lhsType.getShape()[0], k = lhsType.getShape()[1];
+    int64_t n = rhsType.getShape()[0];
+    qforge::BlobLayout layout = rhsType.getBlobLayout();
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    auto module = op->getParentOfType<ModuleOp>();
+    func::FuncOp kernel;
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      kernel = getOrDeclareW4Kernel(module, m, n, k, rs.groupSize,
+                                    layout.scalesOffset, layout.totalBytes);
+    }
+    Type f32 = b.getF32Type(), i8 = b.getI8Type();
+    Value xBuf = bufferization::ToBufferOp::create(
+        b, MemRefType::get({m, k}, f32), adaptor.getLhs(), /*readOnly=*/true);
+    Value wBuf = bufferization::ToBufferOp::create(
+        b, MemRefType::get({layout.totalBytes}, i8), adaptor.getRhs(),
+        /*readOnly=*/true);
+    Value yBuf = memref::AllocOp::create(b, MemRefType::get({m, n}, f32));
+    func::CallOp::create(b, kernel, ValueRange{xBuf, wBuf, yBuf});
+    rewriter.replaceOp(op, bufferization::ToTensorOp::create(
+                               b, RankedTensorType::get({m, n}, f32), yBuf,
+                               /*restrict=*/true, /*writable=*/true));
+    return success();
+  }
+};
+
 struct ConvertQFToX86Pass
     : qf::impl::ConvertQFToX86PassBase<ConvertQFToX86Pass> {
   void runOnOperation() override {
     QFBlobTypeConverter converter;
     RewritePatternSet patterns(&getContext());
     populateQFToLinalgPatterns(converter, patterns);
-    patterns.add<LowerMatmulToVNNI>(converter, &getContext(), /*benefit=*/2);
+    patterns.add<LowerMatmulToVNNI, LowerWeightOnlyInt4>(
+        converter, &getContext(), /*benefit=*/2);
     if (failed(applyQFConversion(getOperation(), converter,
                                  std::move(patterns))))
       signalPassFailure();

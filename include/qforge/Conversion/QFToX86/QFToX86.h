@@ -9,6 +9,9 @@ namespace mlir::qf {
 
 /// Attribute of a kernel declaration: [M, N, K, signed activations].
 constexpr char kX86KernelAttr[] = "qf.x86_kernel";
+/// Attribute of a weight-only int4 kernel declaration:
+/// [M, N, K, group, scales offset in the blob].
+constexpr char kX86W4KernelAttr[] = "qf.x86_w4_kernel";
 
 #define GEN_PASS_DECL_CONVERTQFTOX86PASS
 #define GEN_PASS_DECL_QFDEFINEX86KERNELSPASS
