@@ -27,6 +27,7 @@ void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
     pm.addPass(qf::createConvertQFToX86Pass());
   else
     pm.addPass(qf::createConvertQFToLinalgPass());
+  pm.addPass(qf::createQFDecomposeAggregatesPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

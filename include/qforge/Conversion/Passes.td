@@ -97,6 +97,19 @@ def QFDefineX86KernelsPass : Pass<"qf-define-x86-kernels", "ModuleOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def QFDecomposeAggregatesPass : Pass<"qf-decompose-aggregates", "ModuleOp"> {
+  let summary = "Decompose aggregate linalg ops (e.g. linalg.softmax)";
+  let description = [{
+    Replaces every op implementing `linalg::AggregatedOpInterface` by the
+    structured ops it stands for (softmax: max, subtract and exp, sum,
+    divide), so that models from importers lower to loops.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def QFEmitCInterfacePass : Pass<"qf-emit-c-interface", "ModuleOp"> {
   let summary = "Give every public function a C-callable wrapper";
   let description = [{

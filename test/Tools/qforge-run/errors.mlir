@@ -66,9 +66,9 @@
 // PARSE-NEXT: garbage.mlir:1:1: error: custom op 'this' is unknown
 // RUN: not qforge-run %t/garbage.npy 2>&1 | FileCheck %s --check-prefix=BINARY
 // BINARY: qforge-run: error: {{.*}}garbage.npy: cannot parse the module:
-// RUN: not qforge-run %t/softmax.mlir 2>&1 | FileCheck %s --check-prefix=LOWER
-// LOWER:      qforge-run: error: {{.*}}softmax.mlir: lowering to the LLVM dialect failed:
-// LOWER-NEXT: softmax.mlir:3:8: error: 'linalg.softmax' was not lowered to the LLVM dialect
+// RUN: not qforge-run %t/unsupported.mlir 2>&1 | FileCheck %s --check-prefix=LOWER
+// LOWER:      qforge-run: error: {{.*}}unsupported.mlir: lowering to the LLVM dialect failed:
+// LOWER-NEXT: unsupported.mlir:3:8: error: op was not bufferized
 // RUN: not qforge-run %t/external.mlir 2>&1 | FileCheck %s --check-prefix=EXTERNAL
 // EXTERNAL: qforge-run: error: {{.*}}external.mlir: the module calls @nowhere, which is defined neither in the module nor in this process or libmlir_c_runner_utils
 // RUN: qforge-opt %t/single.mlir --qf-lower-to-x86 -o %t/lowered-elsewhere.mlir
@@ -104,11 +104,11 @@ func.func @second(%a: tensor<2xf32>) -> tensor<2xf32> { return %a : tensor<2xf32
 //--- single.mlir
 func.func @only(%a: tensor<2xf32>) -> tensor<2xf32> { return %a : tensor<2xf32> }
 
-//--- softmax.mlir
-func.func @main(%a: tensor<2x4xf32>) -> tensor<2x4xf32> {
-  %e = tensor.empty() : tensor<2x4xf32>
-  %r = linalg.softmax dimension(1) ins(%a : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
-  return %r : tensor<2x4xf32>
+//--- unsupported.mlir
+func.func @main(%a: tensor<2x4xf32>) -> tensor<2x2x2xf32> {
+  %e = tensor.empty() : tensor<2x2x2xf32>
+  %r = linalg.pack %a inner_dims_pos = [1] inner_tiles = [2] into %e : tensor<2x4xf32> -> tensor<2x2x2xf32>
+  return %r : tensor<2x2x2xf32>
 }
 
 //--- external.mlir

@@ -13,10 +13,10 @@
 // Lowering diagnostics are reported with their location.
 // RUN: not qforge-translate %s --emit=object -o %t/out 2>&1 | FileCheck %s --check-prefix=LOWER
 // LOWER:      qforge-translate: error: {{.*}}errors.mlir: lowering to the LLVM dialect failed:
-// LOWER-NEXT: errors.mlir:[[@LINE+4]]:8: error: 'linalg.softmax' was not lowered to the LLVM dialect
+// LOWER-NEXT: errors.mlir:[[@LINE+4]]:8: error: op was not bufferized
 
-func.func @main(%a: tensor<2x4xf32>) -> tensor<2x4xf32> {
-  %e = tensor.empty() : tensor<2x4xf32>
-  %r = linalg.softmax dimension(1) ins(%a : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
-  return %r : tensor<2x4xf32>
+func.func @main(%a: tensor<2x4xf32>) -> tensor<2x2x2xf32> {
+  %e = tensor.empty() : tensor<2x2x2xf32>
+  %r = linalg.pack %a inner_dims_pos = [1] inner_tiles = [2] into %e : tensor<2x4xf32> -> tensor<2x2x2xf32>
+  return %r : tensor<2x2x2xf32>
 }
