@@ -89,8 +89,10 @@ struct Compiled {
   qforge::BoundCall call;
 };
 
-/// Writes `text` to a temporary file, loads, lowers and JIT-compiles `entry`.
-Compiled compile(const std::string &text, const std::string &entry) {
+/// Writes `text` to a temporary file, loads, lowers and JIT-compiles `entry`
+/// with `threads` OpenMP threads in the kernels.
+Compiled compile(const std::string &text, const std::string &entry,
+                 unsigned threads = 1) {
   llvm::SmallString<128> path;
   if (llvm::sys::fs::createTemporaryFile("qforge-bench", "mlir", path))
     die("cannot create a temporary file");
@@ -106,8 +108,8 @@ Compiled compile(const std::string &text, const std::string &entry) {
   llvm::sys::fs::remove(path);
   const qforge::FunctionSignature *sig =
       orDie(c.module->lookupEntry(entry, /*explicitName=*/true), "entry");
-  c.runner = orDie(qforge::CPURunner::create(*c.module, *sig, "host"),
-                   "compile");
+  c.runner = orDie(
+      qforge::CPURunner::create(*c.module, *sig, "host", threads), "compile");
   for (const qforge::TensorSpec &spec : sig->inputs)
     c.inputs.emplace_back(spec);
   c.results = c.runner->allocateResults();
@@ -135,6 +137,7 @@ std::vector<uint8_t> blobOf(const qforge::TensorDesc &desc,
 
 struct GemmResult {
   double qforgeS32 = 0, qforgeF32 = 0, onednn = 0, openblas = 0; // GOPS
+  double qforgeS32Threads2 = 0;
 };
 
 GemmResult benchGemm(int64_t m, int64_t n, int64_t k, int reps) {
@@ -176,7 +179,8 @@ GemmResult benchGemm(int64_t m, int64_t n, int64_t k, int reps) {
   };
   Compiled s32 = compile(function("gemm_s32", "i32"), "gemm_s32");
   Compiled f32 = compile(function("gemm_f32", "f32"), "gemm_f32");
-  for (Compiled *c : {&s32, &f32})
+  Compiled s32x2 = compile(function("gemm_s32", "i32"), "gemm_s32", 2);
+  for (Compiled *c : {&s32, &f32, &s32x2})
     std::memcpy(c->inputs[0].data(), aBlob.data(), aBlob.size());
 
   // Check a few rows against plain C++ (exact integers; scales are 1).
@@ -200,6 +204,10 @@ GemmResult benchGemm(int64_t m, int64_t n, int64_t k, int reps) {
   GemmResult g;
   g.qforgeS32 = gops(timeIt([&] { s32.call.invoke(); }, reps));
   g.qforgeF32 = gops(timeIt([&] { f32.call.invoke(); }, reps));
+  g.qforgeS32Threads2 = gops(timeIt([&] { s32x2.call.invoke(); }, reps));
+  if (std::memcmp(s32x2.results[0].data(), s32.results[0].data(),
+                  size_t(m * n) * sizeof(int32_t)))
+    die("qforge GEMM on 2 threads differs from 1 thread");
 
   // oneDNN u8 x s8 -> s32 with weights in the layout it prefers.
   using namespace dnnl;
@@ -266,7 +274,8 @@ struct GemvResult {
   double ms = 0, weightGBs = 0;
 };
 
-GemvResult benchGemv(int64_t n, int64_t k, int64_t group, int reps) {
+GemvResult benchGemv(int64_t n, int64_t k, int64_t group, int reps,
+                     unsigned threads) {
   std::mt19937 rng(7);
   std::uniform_int_distribution<int> s4(-8, 7);
   std::uniform_real_distribution<float> sc(0.01f, 0.1f), xs(-1.0f, 1.0f);
@@ -293,7 +302,7 @@ GemvResult benchGemv(int64_t n, int64_t k, int64_t group, int reps) {
                      "\n  %y = qf.matmul %x, %w transpose_rhs acc(f32) : " +
                      xT + ", " + wType + " -> " + yT + "\n  return %y : " +
                      yT + "\n}\n";
-  Compiled c = compile(text, "gemv");
+  Compiled c = compile(text, "gemv", threads);
   float *x = static_cast<float *>(c.inputs[0].data());
   for (int64_t i = 0; i < k; ++i)
     x[i] = xs(rng);
@@ -322,6 +331,9 @@ GemvResult benchGemv(int64_t n, int64_t k, int64_t group, int reps) {
 int main(int argc, char **argv) {
   setenv("OMP_NUM_THREADS", "1", 1);
   setenv("DNNL_VERBOSE", "0", 1);
+  // OpenMP workers must not spin after a parallel region and steal the core
+  // from the single-thread measurements that follow.
+  setenv("KMP_BLOCKTIME", "0", 1);
   openblas_set_num_threads(1);
   omp_set_num_threads(1);
   bool quick = false;
@@ -335,29 +347,38 @@ int main(int argc, char **argv) {
     else
       die("usage: qforge-bench [--quick] [--reps N]");
   }
-  std::printf("qforge-bench: 1 thread, median of %d runs after warm-up\n\n",
+  std::printf("qforge-bench: 1 thread unless said, median of %d runs after "
+              "warm-up\n\n",
               reps);
   std::printf("int8 GEMM (u8 x s8 -> s32; qforge also -> f32 with scales), GOPS\n");
-  std::printf("%-16s %10s %10s %10s %10s %12s\n", "M x N x K", "qforge s32",
-              "qforge f32", "oneDNN", "OpenBLAS", "qforge/oneDNN");
+  std::printf("%-12s %10s %10s %10s %10s %12s %14s\n", "M x N x K",
+              "qforge s32", "qforge f32", "oneDNN", "OpenBLAS",
+              "qforge/oneDNN", "qforge 2 thr");
   std::vector<int64_t> sizes = quick ? std::vector<int64_t>{256}
                                      : std::vector<int64_t>{1024, 2048};
   for (int64_t s : sizes) {
     GemmResult g = benchGemm(s, s, s, reps);
-    std::printf("%-16s %10.1f %10.1f %10.1f %10.1f %12.2f\n",
+    std::printf("%-12s %10.1f %10.1f %10.1f %10.1f %12.2f %8.1f (%.2fx)\n",
                 (std::to_string(s) + "^3").c_str(), g.qforgeS32, g.qforgeF32,
-                g.onednn, g.openblas, g.qforgeS32 / g.onednn);
+                g.onednn, g.openblas, g.qforgeS32 / g.onednn,
+                g.qforgeS32Threads2, g.qforgeS32Threads2 / g.qforgeS32);
   }
   std::fflush(stdout);
 
   double bw = dramReadBandwidth(reps);
   int64_t n = quick ? 1024 : 14336, k = quick ? 1024 : 4096;
-  GemvResult v = benchGemv(n, k, 128, quick ? 3 : std::max(3, reps / 3));
+  int gemvReps = quick ? 3 : std::max(3, reps / 3);
+  GemvResult v = benchGemv(n, k, 128, gemvReps, 1);
+  GemvResult v2 = benchGemv(n, k, 128, gemvReps, 2);
   std::printf("\nint4 weight-only GEMV 1x%lld . %lldx%lld (group 128, f32), "
               "weights from DRAM\n",
               (long long)k, (long long)k, (long long)n);
   std::printf("  DRAM read bandwidth (this run): %.1f GB/s\n", bw);
-  std::printf("  qforge: %.2f ms, %.2f GB/s of weights = %.3f x bandwidth\n",
+  std::printf("  qforge, 1 thread:  %.2f ms, %.2f GB/s of weights = %.3f x "
+              "bandwidth\n",
               v.ms, v.weightGBs, v.weightGBs / bw);
+  std::printf("  qforge, 2 threads: %.2f ms, %.2f GB/s of weights = %.3f x "
+              "1-thread bandwidth\n",
+              v2.ms, v2.weightGBs, v2.weightGBs / bw);
   return 0;
 }

@@ -9,12 +9,14 @@ build="${1:-$here/build}"
 
 # LLVM/MLIR 22.1 comes from bookworm-security; see docs/Building.md.
 # python3-numpy: the tests write and check .npy files with it.
+# libomp-22-dev: the OpenMP runtime for kernels lowered with threads > 1.
 # libdnnl-dev, libopenblas-dev: peers in bench/ only, never linked by qforge.
 packages=(
   cmake ninja-build g++ make lld python3
   llvm-22-dev libmlir-22-dev mlir-22-tools
   libgtest-dev
   python3-numpy
+  libomp-22-dev
   libdnnl-dev libopenblas-dev
 )
 

@@ -46,11 +46,22 @@ void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(qf::createQFEmitCInterfacePass());
-  pm.addPass(qf::createQFDefineX86KernelsPass());
+  qf::QFDefineX86KernelsPassOptions kernels;
+  kernels.parallel = options.threads > 1;
+  pm.addPass(qf::createQFDefineX86KernelsPass(kernels));
 
   // Loops and LLVM.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
+  if (options.threads > 1) {
+    ConvertSCFToOpenMPPassOptions omp;
+    omp.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(omp));
+    // Inlines the memref.alloca_scope the conversion wraps around each
+    // parallel body (the kernels allocate nothing on the stack), which
+    // scf-to-cf would otherwise split into several blocks.
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
@@ -60,6 +71,8 @@ void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  if (options.threads > 1)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   qf::QFSetTargetCPUPassOptions cpu;
   cpu.cpu = options.cpu;

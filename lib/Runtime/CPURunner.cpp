@@ -116,13 +116,13 @@ CPURunner::~CPURunner() = default;
 
 llvm::Expected<std::unique_ptr<CPURunner>>
 CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
-                  llvm::StringRef cpu) {
+                  llvm::StringRef cpu, unsigned threads) {
   auto cpuName = resolveCPU(cpu);
   if (!cpuName)
     return cpuName.takeError();
   if (llvm::Error e = checkCPURunsOnHost(*cpuName))
     return std::move(e);
-  if (llvm::Error e = module.lower(*cpuName))
+  if (llvm::Error e = module.lower(*cpuName, threads))
     return std::move(e);
 
   initializeX86Target();
@@ -138,6 +138,18 @@ CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
   if (llvm::sys::fs::exists(QFORGE_MLIR_C_RUNNER_UTILS))
     libraries.push_back(QFORGE_MLIR_C_RUNNER_UTILS);
 #endif
+  // Threaded kernels call the OpenMP runtime.
+  if (module.getThreads() > 1) {
+#ifdef QFORGE_LIBOMP
+    if (!llvm::sys::fs::exists(QFORGE_LIBOMP))
+      return makeError(std::string("threads need the OpenMP runtime ") +
+                       QFORGE_LIBOMP + " (Debian package libomp-22-dev)");
+    libraries.push_back(QFORGE_LIBOMP);
+#else
+    return makeError("threads need the OpenMP runtime (libomp-22-dev), "
+                     "which was not found when qforge was built");
+#endif
+  }
   if (llvm::Error e = checkExternalSymbols(module, libraries))
     return std::move(e);
   mlir::ExecutionEngineOptions options;

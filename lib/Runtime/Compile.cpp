@@ -20,6 +20,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/Module.h"
@@ -113,6 +115,7 @@ void qforge::registerRuntimeDialects(DialectRegistry &registry) {
   scf::registerBufferDeallocationOpInterfaceExternalModels(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
 }
 
 LoadedModule::~LoadedModule() = default;
@@ -175,7 +178,7 @@ LoadedModule::lookupEntry(llvm::StringRef name, bool explicitName) const {
   return found;
 }
 
-llvm::Error LoadedModule::lower(llvm::StringRef cpu) {
+llvm::Error LoadedModule::lower(llvm::StringRef cpu, unsigned threadCount) {
   if (lowered)
     return llvm::Error::success();
 
@@ -196,6 +199,8 @@ llvm::Error LoadedModule::lower(llvm::StringRef cpu) {
   PassManager pm(ctx, ModuleOp::getOperationName());
   LowerToX86Options options;
   options.cpu = cpu.str();
+  options.threads = threadCount;
+  threads = threadCount;
   buildLowerToX86Pipeline(pm, options);
   if (failed(pm.run(*module)))
     return makeError(path + ": lowering to the LLVM dialect failed:\n" +
@@ -206,7 +211,7 @@ llvm::Error LoadedModule::lower(llvm::StringRef cpu) {
   Operation *leftover = nullptr;
   module->walk([&](Operation *op) {
     if (op == module->getOperation() ||
-        isa<LLVM::LLVMDialect>(op->getDialect()))
+        isa<LLVM::LLVMDialect, omp::OpenMPDialect>(op->getDialect()))
       return;
     if (!leftover || (isa<UnrealizedConversionCastOp>(leftover) &&
                       !isa<UnrealizedConversionCastOp>(op)))

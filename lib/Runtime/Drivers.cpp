@@ -153,13 +153,15 @@ int qforge::runModuleOnCPU(const RunOptions &options, llvm::raw_ostream &out,
   auto cpu = resolveCPU(options.cpu);
   if (!cpu)
     return failWith(cpu.takeError());
-  if (llvm::Error e = (*module)->lower(*cpu))
+  if (options.threads == 0)
+    return fail("--num-threads must be at least 1");
+  if (llvm::Error e = (*module)->lower(*cpu, options.threads))
     return failWith(std::move(e));
   if (options.printIR) {
     (*module)->getModule()->print(out);
     out << "\n";
   }
-  auto runner = CPURunner::create(**module, sig, *cpu);
+  auto runner = CPURunner::create(**module, sig, *cpu, options.threads);
   if (!runner)
     return failWith(runner.takeError());
   std::vector<HostTensor> results = (*runner)->allocateResults();

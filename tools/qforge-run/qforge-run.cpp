@@ -45,6 +45,10 @@ static cl::opt<unsigned>
 static cl::opt<std::string>
     cpu("cpu", cl::init("host"),
         cl::desc("CPU to generate code for (default: host)"));
+static cl::opt<unsigned>
+    threads("num-threads", cl::init(1),
+            cl::desc("OpenMP threads for the kernels' outer loops (default "
+                     "1; more needs libomp-22-dev)"));
 static cl::opt<bool>
     printIR("print-ir",
             cl::desc("Print the lowered module (which qforge-run can run "
@@ -58,6 +62,7 @@ int main(int argc, char **argv) {
   options.module = moduleFile;
   options.entry = entry;
   options.entryGiven = entry.getNumOccurrences() > 0;
+  options.threads = threads;
   options.inputs = inputs;
   if (seed.getNumOccurrences())
     options.seed = seed;

@@ -88,8 +88,14 @@ def QFDefineX86KernelsPass : Pass<"qf-define-x86-kernels", "ModuleOp"> {
     convert-qf-to-x86 only declares its kernels (functions on memrefs with a
     `qf.x86_kernel` attribute); this pass, run after bufferization and buffer
     deallocation, gives them their bodies: scf loops over register tiles of
-    `vpdpbusd` accumulators, vector loads and stores.
+    `vpdpbusd` accumulators, vector loads and stores. With `parallel`, the
+    outermost loop of each kernel (row tiles; output columns of the int4
+    kernel) is an `scf.parallel`, for convert-scf-to-openmp.
   }];
+  let options = [
+    Option<"parallel", "parallel", "bool", "false",
+           "Make the outermost kernel loop an scf.parallel">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",

@@ -31,6 +31,11 @@ struct LowerToX86Options
       llvm::cl::desc("Lower int8 matmuls with constant weights to AVX-512 "
                      "VNNI microkernels when the CPU has AVX-512 VNNI"),
       llvm::cl::init(true)};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("OpenMP threads for the outer loops of the x86 kernels "
+                     "(1: no threads, no libomp needed)"),
+      llvm::cl::init(1)};
 };
 
 /// qf (and the linalg / tensor / arith / math IR around it) down to the LLVM

@@ -59,11 +59,11 @@ private:
 class CPURunner {
 public:
   /// Lowers `module` for `cpu` if needed ("host" or a CPU name; it must be
-  /// able to run here), JIT-compiles it at -O3 and resolves the C interface
-  /// of `entry`.
+  /// able to run here) with `threads` OpenMP threads in the kernels,
+  /// JIT-compiles it at -O3 and resolves the C interface of `entry`.
   static llvm::Expected<std::unique_ptr<CPURunner>>
   create(LoadedModule &module, const FunctionSignature &entry,
-         llvm::StringRef cpu);
+         llvm::StringRef cpu, unsigned threads = 1);
   ~CPURunner();
 
   const FunctionSignature &getSignature() const { return signature; }

@@ -69,7 +69,9 @@ public:
   /// arguments are marked read-only first, so that the generated code never
   /// writes into the caller's input buffers. Records the signatures on the
   /// lowered C interfaces.
-  llvm::Error lower(llvm::StringRef cpu);
+  llvm::Error lower(llvm::StringRef cpu, unsigned threads = 1);
+  /// The OpenMP threads the module was lowered for (1: no OpenMP runtime).
+  unsigned getThreads() const { return threads; }
 
   /// Translates the lowered module to LLVM IR for `tm` (triple and data
   /// layout), optimized at -O3 when `optimize` is set. Functions with a C
@@ -87,6 +89,7 @@ private:
   mlir::OwningOpRef<mlir::ModuleOp> module;
   std::vector<FunctionSignature> signatures;
   bool lowered = false;
+  unsigned threads = 1;
 };
 
 /// Registers the X86 target with LLVM (idempotent).

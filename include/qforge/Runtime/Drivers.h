@@ -39,6 +39,8 @@ struct RunOptions {
   /// Timed runs after a warm-up; 0 runs once without timing.
   unsigned bench = 0;
   std::string cpu = "host";
+  /// OpenMP threads of the kernels (1: none).
+  unsigned threads = 1;
   /// Print the lowered (LLVM dialect) module, which qforge-run can run
   /// again, instead of the results.
   bool printIR = false;

@@ -34,7 +34,7 @@ constexpr int64_t kTileRows = 4, kTileBlocks = 4;
 /// with a register tile of 4 rows x 64 columns (16 zmm accumulators), and
 /// 1-row / 16-column tiles for the remainders.
 void defineKernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
-                  bool flipSign) {
+                  bool flipSign, bool parallel) {
   Location loc = func.getLoc();
   Type i8 = IntegerType::get(func.getContext(), 8);
   Type i32 = IntegerType::get(func.getContext(), 32);
@@ -119,35 +119,79 @@ void defineKernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
     }
   };
 
-  // Rows in tiles of 4 then 1; columns in groups of 64 then 16.
+  // Rows in tiles of 4 then 1; columns in groups of 64 then 16. The 64-wide
+  // column groups are swept in panels whose weights (panel x K bytes) stay
+  // in the L2 cache while every row tile passes over them.
   int64_t mMain = m - m % kTileRows;
   int64_t nMain = n - n % (16 * kTileBlocks);
-  auto emitRows = [&](int64_t mBegin, int64_t mEnd, int64_t rows) {
+  int64_t panel = std::max<int64_t>(64, ((int64_t(1) << 20) / k) / 64 * 64);
+
+  // Columns [nBegin, nEnd) of rows m0 .. m0 + rows.
+  auto cols = [&](OpBuilder &ob, Location l, Value m0, Value nBegin,
+                  Value nEnd, int64_t rows, int64_t blocks) {
+    scf::ForOp::create(ob, l, nBegin, nEnd,
+                       arith::ConstantIndexOp::create(ob, l, 16 * blocks),
+                       ValueRange{},
+                       [&](OpBuilder &cb, Location cl, Value n0, ValueRange) {
+                         emitTile(cb, cl, m0, n0, rows, blocks);
+                         scf::YieldOp::create(cb, cl);
+                       });
+  };
+  // Row tiles [mBegin, mEnd) in steps of `rows`: independent, so with
+  // `parallel` an scf.parallel loop (OpenMP threads after
+  // convert-scf-to-openmp).
+  auto rowsLoop = [&](OpBuilder &ob, Location l, int64_t mBegin, int64_t mEnd,
+                      int64_t rows,
+                      function_ref<void(OpBuilder &, Location, Value)> body) {
     if (mBegin >= mEnd)
       return;
-    scf::ForOp::create(
-        b, idx(mBegin), idx(mEnd), idx(rows), ValueRange{},
-        [&](OpBuilder &ob, Location l, Value m0, ValueRange) {
-          ImplicitLocOpBuilder rb(l, ob);
-          auto cols = [&](int64_t nBegin, int64_t nEnd, int64_t blocks) {
-            if (nBegin >= nEnd)
-              return;
-            scf::ForOp::create(
-                rb, arith::ConstantIndexOp::create(rb, nBegin),
-                arith::ConstantIndexOp::create(rb, nEnd),
-                arith::ConstantIndexOp::create(rb, 16 * blocks), ValueRange{},
-                [&](OpBuilder &cb, Location cl, Value n0, ValueRange) {
-                  emitTile(cb, cl, m0, n0, rows, blocks);
-                  scf::YieldOp::create(cb, cl);
-                });
-          };
-          cols(0, nMain, kTileBlocks);
-          cols(nMain, n, 1);
-          scf::YieldOp::create(rb);
-        });
+    Value lo = arith::ConstantIndexOp::create(ob, l, mBegin);
+    Value hi = arith::ConstantIndexOp::create(ob, l, mEnd);
+    Value st = arith::ConstantIndexOp::create(ob, l, rows);
+    if (parallel) {
+      scf::ParallelOp::create(ob, l, ValueRange{lo}, ValueRange{hi},
+                              ValueRange{st},
+                              [&](OpBuilder &pb, Location pl, ValueRange ivs) {
+                                body(pb, pl, ivs[0]);
+                              });
+      return;
+    }
+    scf::ForOp::create(ob, l, lo, hi, st, ValueRange{},
+                       [&](OpBuilder &fb, Location fl, Value m0, ValueRange) {
+                         body(fb, fl, m0);
+                         scf::YieldOp::create(fb, fl);
+                       });
   };
-  emitRows(0, mMain, kTileRows);
-  emitRows(mMain, m, 1);
+
+  if (mMain > 0 && nMain > 0)
+    scf::ForOp::create(
+        b, idx(0), idx(nMain), idx(panel), ValueRange{},
+        [&](OpBuilder &ob, Location l, Value p0, ValueRange) {
+          Value pEnd = arith::MinSIOp::create(
+              ob, l, arith::AddIOp::create(ob, l, p0,
+                                           arith::ConstantIndexOp::create(
+                                               ob, l, panel)),
+              arith::ConstantIndexOp::create(ob, l, nMain));
+          rowsLoop(ob, l, 0, mMain, kTileRows,
+                   [&](OpBuilder &rb, Location rl, Value m0) {
+                     cols(rb, rl, m0, p0, pEnd, kTileRows, kTileBlocks);
+                   });
+          scf::YieldOp::create(ob, l);
+        });
+  if (nMain < n)
+    rowsLoop(b, loc, 0, mMain, kTileRows,
+             [&](OpBuilder &rb, Location rl, Value m0) {
+               cols(rb, rl, m0, arith::ConstantIndexOp::create(rb, rl, nMain),
+                    arith::ConstantIndexOp::create(rb, rl, n), kTileRows, 1);
+             });
+  rowsLoop(b, loc, mMain, m, 1, [&](OpBuilder &rb, Location rl, Value m0) {
+    if (nMain > 0)
+      cols(rb, rl, m0, arith::ConstantIndexOp::create(rb, rl, 0),
+           arith::ConstantIndexOp::create(rb, rl, nMain), 1, kTileBlocks);
+    if (nMain < n)
+      cols(rb, rl, m0, arith::ConstantIndexOp::create(rb, rl, nMain),
+           arith::ConstantIndexOp::create(rb, rl, n), 1, 1);
+  });
   func::ReturnOp::create(b);
 }
 
@@ -157,7 +201,7 @@ void defineKernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
 /// the even and odd entries of x (deinterleaved once per call), the group
 /// sum is scaled, and the 64 lanes are reduced at the end.
 void defineW4Kernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
-                    int64_t group, int64_t scalesOffset) {
+                    int64_t group, int64_t scalesOffset, bool parallel) {
   Location loc = func.getLoc();
   MLIRContext *ctx = func.getContext();
   Block *entry = func.addEntryBlock();
@@ -207,9 +251,9 @@ void defineW4Kernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
   Value four = arith::ConstantOp::create(
       b, v64i8, DenseElementsAttr::get(v64i8, b.getI8IntegerAttr(4)));
 
-  scf::ForOp::create(b, idx(b, loc, 0), idx(b, loc, n), idx(b, loc, 1),
-                     ValueRange{},
-                     [&](OpBuilder &ob, Location l, Value ni, ValueRange) {
+  // One output column (a row of W) per iteration; with `parallel` the
+  // columns are an scf.parallel loop.
+  auto column = [&](OpBuilder &ob, Location l, Value ni) {
     ImplicitLocOpBuilder nb(l, ob);
     Value rowBase = arith::MulIOp::create(nb, ni, idx(nb, l, half));
     scf::ForOp::create(nb, idx(nb, l, 0), idx(nb, l, m), idx(nb, l, 1),
@@ -262,8 +306,22 @@ void defineW4Kernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
       memref::StoreOp::create(mbb, sum, y, ValueRange{mi, ni});
       scf::YieldOp::create(mbb);
     });
-    scf::YieldOp::create(nb);
-  });
+  };
+  if (parallel) {
+    scf::ParallelOp::create(b, ValueRange{idx(b, loc, 0)},
+                            ValueRange{idx(b, loc, n)},
+                            ValueRange{idx(b, loc, 1)},
+                            [&](OpBuilder &ob, Location l, ValueRange ivs) {
+                              column(ob, l, ivs[0]);
+                            });
+  } else {
+    scf::ForOp::create(b, idx(b, loc, 0), idx(b, loc, n), idx(b, loc, 1),
+                       ValueRange{},
+                       [&](OpBuilder &ob, Location l, Value ni, ValueRange) {
+                         column(ob, l, ni);
+                         scf::YieldOp::create(ob, l);
+                       });
+  }
   memref::DeallocOp::create(b, xe);
   memref::DeallocOp::create(b, xo);
   func::ReturnOp::create(b);
@@ -272,6 +330,7 @@ void defineW4Kernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
 
 struct DefineX86KernelsPass
     : qf::impl::QFDefineX86KernelsPassBase<DefineX86KernelsPass> {
+  using Base::Base;
   void runOnOperation() override {
     getOperation().walk([&](func::FuncOp func) {
       if (auto w4 =
@@ -280,7 +339,7 @@ struct DefineX86KernelsPass
           func.emitError() << "malformed " << qf::kX86W4KernelAttr;
           return signalPassFailure();
         }
-        defineW4Kernel(func, w4[0], w4[1], w4[2], w4[3], w4[4]);
+        defineW4Kernel(func, w4[0], w4[1], w4[2], w4[3], w4[4], parallel);
         func->removeAttr(qf::kX86W4KernelAttr);
         return;
       }
@@ -291,7 +350,8 @@ struct DefineX86KernelsPass
         func.emitError() << "malformed " << qf::kX86KernelAttr << " attribute";
         return signalPassFailure();
       }
-      defineKernel(func, shape[0], shape[1], shape[2], shape[3] != 0);
+      defineKernel(func, shape[0], shape[1], shape[2], shape[3] != 0,
+                   parallel);
       func->removeAttr(qf::kX86KernelAttr);
     });
   }

@@ -10,6 +10,8 @@
 // RUN: qforge-run %t/quantized.mlir --entry w8_per_channel --input %t/x.npy --compare %t/w8_per_channel.npy --rtol 1e-5 --atol 1e-5 | FileCheck %s
 // RUN: qforge-run %t/quantized.mlir --entry w4_group8 --input %t/x.npy --compare %t/w4_group8.npy --rtol 1e-5 --atol 1e-5 | FileCheck %s
 // RUN: qforge-run %t/quantized.mlir --entry w8a8_dynamic --input %t/x.npy --compare %t/w8a8_dynamic.npy --rtol 1e-5 --atol 1e-5 | FileCheck %s
+// The kernels' outer loops on 2 OpenMP threads give the same results.
+// RUN: qforge-run %t/quantized.mlir --entry w8a8_dynamic --num-threads 2 --input %t/x.npy --compare %t/w8a8_dynamic.npy --rtol 1e-5 --atol 1e-5 | FileCheck %s
 // CHECK: all 80 elements match
 
 // The weights really are quantized at compile time: no float weight of the

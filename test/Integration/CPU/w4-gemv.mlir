@@ -5,6 +5,7 @@
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %S/Inputs/w4_gemv.py %t 3 48 512 128
 // RUN: qforge-run %t/model.mlir --input %t/x.npy --compare %t/y.npy --rtol 1e-4 --atol 1e-4 | FileCheck %s
+// RUN: qforge-run %t/model.mlir --num-threads 2 --input %t/x.npy --compare %t/y.npy --rtol 1e-4 --atol 1e-4 | FileCheck %s
 // CHECK: all 144 elements match
 // RUN: %python %S/Inputs/w4_gemv.py %t 1 32 256 256
 // RUN: qforge-run %t/model.mlir --input %t/x.npy --compare %t/y.npy --rtol 1e-4 --atol 1e-4 | FileCheck %s --check-prefix=ONE
