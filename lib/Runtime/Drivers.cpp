@@ -2,6 +2,8 @@
 
 #include "qforge/Runtime/Drivers.h"
 
+#include "llvm/Support/CommandLine.h"
+
 #include "qforge/Runtime/AOT.h"
 #include "qforge/Runtime/CPURunner.h"
 
@@ -279,4 +281,14 @@ int qforge::translateModule(const TranslateOptions &options,
     (*llvmModule)->print(os, nullptr);
   }
   return writeOutput(bytes);
+}
+
+void qforge::hideOptionsExcept(llvm::ArrayRef<llvm::StringRef> keep) {
+  for (auto &entry : llvm::cl::getRegisteredOptions()) {
+    llvm::StringRef name = entry.first;
+    if (llvm::is_contained(keep, name) || name == "help" ||
+        name == "version")
+      continue;
+    entry.second->setHiddenFlag(llvm::cl::ReallyHidden);
+  }
 }

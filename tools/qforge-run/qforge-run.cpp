@@ -56,6 +56,9 @@ static cl::opt<bool>
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  qforge::hideOptionsExcept({"entry", "input", "seed", "output", "compare",
+                             "rtol", "atol", "bench", "cpu", "num-threads",
+                             "print-ir"});
   cl::ParseCommandLineOptions(
       argc, argv, "qforge-run: run a function of an MLIR module on this CPU\n");
   qforge::RunOptions options;

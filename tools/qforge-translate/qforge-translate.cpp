@@ -29,6 +29,7 @@ static cl::opt<std::string> output("o", cl::init("-"),
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  qforge::hideOptionsExcept({"emit", "cpu", "o"});
   cl::ParseCommandLineOptions(
       argc, argv, "qforge-translate: compile an MLIR module ahead of time\n");
   qforge::TranslateOptions options;

@@ -28,8 +28,10 @@ struct LowerToX86Options
       llvm::cl::init("host")};
   Option<bool> vnni{
       *this, "vnni",
-      llvm::cl::desc("Lower int8 matmuls with constant weights to AVX-512 "
-                     "VNNI microkernels when the CPU has AVX-512 VNNI"),
+      llvm::cl::desc("Use the AVX-512 kernels when the CPU has AVX-512 VNNI: "
+                     "int8 matmuls with constant weights (bit-exact with the "
+                     "reference) and weight-only int4 matmuls (a float path: "
+                     "within rounding of the reference)"),
       llvm::cl::init(true)};
   Option<unsigned> threads{
       *this, "threads",

@@ -9,6 +9,9 @@
 #ifndef QFORGE_RUNTIME_DRIVERS_H
 #define QFORGE_RUNTIME_DRIVERS_H
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -64,6 +67,10 @@ struct TranslateOptions {
 /// Runs qforge-translate; the output file is written atomically. Returns 0,
 /// or 1 after printing an error to `err`.
 int translateModule(const TranslateOptions &options, llvm::raw_ostream &err);
+
+/// Hides every registered command-line option (LLVM's own included) but
+/// `keep` and help/version from --help, so the tools list only their options.
+void hideOptionsExcept(llvm::ArrayRef<llvm::StringRef> keep);
 
 } // namespace qforge
 

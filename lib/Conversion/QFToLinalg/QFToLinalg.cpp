@@ -183,12 +183,19 @@ struct MatmulParts {
 /// Multiply-accumulate in `acc`: products of `x` and `y` converted to acc.
 Value mac(OpBuilder &b, Location loc, Value x, Value y, Value sum, Type acc) {
   auto conv = [&](Value v) -> Value {
-    if (v.getType() == acc)
+    Type t = v.getType();
+    if (t == acc)
       return v;
-    if (isa<FloatType>(acc))
-      return acc.getIntOrFloatBitWidth() > v.getType().getIntOrFloatBitWidth()
-                 ? Value(arith::ExtFOp::create(b, loc, acc, v))
-                 : Value(arith::TruncFOp::create(b, loc, acc, v));
+    if (isa<FloatType>(acc)) {
+      unsigned from = t.getIntOrFloatBitWidth();
+      unsigned to = acc.getIntOrFloatBitWidth();
+      if (to > from)
+        return arith::ExtFOp::create(b, loc, acc, v);
+      // f16 <-> bf16: through f32 (exact), then one rounding.
+      if (to == from)
+        v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+      return arith::TruncFOp::create(b, loc, acc, v);
+    }
     return arith::ExtSIOp::create(b, loc, acc, v);
   };
   if (isa<FloatType>(acc))

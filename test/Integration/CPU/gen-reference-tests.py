@@ -339,6 +339,8 @@ def matmuls():
     f.matmul_case("matmul", [3, 16], [5, 16], "u4, axis = 0, asym", "f32", transpose=True)
     f.matmul_case("matmul", [2, 8], [8, 4], "i8, axis = 1", "f16", et="f16")
     f.matmul_case("matmul", [2, 8], [8, 4], "i8, axis = 1", "f32", et="f16")
+    f.matmul_case("matmul", [2, 8], [8, 4], "i8, axis = 1", "f16", et="bf16")
+    f.matmul_case("matmul", [2, 8], [8, 4], "i4, axis = 1", "bf16", et="f16")
     f.matmul_case("matmul", [3, 16], [16, 5], "i8, axis = 1", "i32", lscheme="u8, axis = 0, asym")
     f.matmul_case("matmul", [3, 16], [16, 5], "i8, axis = 1", "i32", lscheme="i8, axis = 0", result_et="i32")
     f.matmul_case("matmul", [3, 16], [5, 16], "i4, axis = 1, group = 8, asym", "i32", lscheme="u8, asym", transpose=True)

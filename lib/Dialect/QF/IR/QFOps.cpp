@@ -511,7 +511,7 @@ static LogicalResult verifyMatmulLike(Operation *op, Type lhsType,
   if (!accInt)
     return op->emitOpError()
            << "integer codes accumulate in an integer type, got acc " << acc;
-  // Bits for sum_k a_k * w_k of raw codes, sign included.
+  // Bits for sum_k (a_k - za) * (w_k - zw), sign included.
   double maxSum = double(k) * double(maxAbsCode(ls)) * double(maxAbsCode(ws));
   unsigned needed = static_cast<unsigned>(std::ceil(std::log2(maxSum + 1))) + 1;
   if (accInt.getWidth() < needed)

@@ -193,8 +193,8 @@ def QF_MatmulOp : QF_MatmulBase<"matmul"> {
     the float result is `sa[m] * sum_g(sw[g, n] * acc_g)` in f32, groups in
     increasing order. With no scale varying along K the result may instead be
     the integer accumulators themselves (result element type = `acc_type`,
-    i32 or i64). fp8 codes are decoded and their products accumulated in a
-    float `acc_type`. The quantized `lhs` is scaled per tensor or per row;
+    i32 or i64). fp8 / fp4 codes are decoded and their products accumulated
+    in f32 (`acc(f32)`). The quantized `lhs` is scaled per tensor or per row;
     `rhs` per tensor, per output column or per group along K.
 
     ```mlir
