@@ -23,7 +23,8 @@ void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
   // Fold what is constant: quantized weights become packed qf.constant.
   pm.addPass(createCanonicalizerPass());
   // Tensor level: qf ops to linalg (and VNNI kernels), then clean up.
-  if (options.vnni && cpuHasAVX512VNNI(options.cpu))
+  bool zmm = options.vectorWidth == 0 || options.vectorWidth >= 512;
+  if (options.vnni && zmm && cpuHasAVX512VNNI(options.cpu))
     pm.addPass(qf::createConvertQFToX86Pass());
   else
     pm.addPass(qf::createConvertQFToLinalgPass());
@@ -76,6 +77,7 @@ void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   qf::QFSetTargetCPUPassOptions cpu;
   cpu.cpu = options.cpu;
+  cpu.vectorWidth = options.vectorWidth;
   pm.addPass(qf::createQFSetTargetCPUPass(cpu));
 }
 

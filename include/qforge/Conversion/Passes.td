@@ -129,13 +129,17 @@ def QFEmitCInterfacePass : Pass<"qf-emit-c-interface", "ModuleOp"> {
 def QFSetTargetCPUPass : Pass<"qf-set-target-cpu", "ModuleOp"> {
   let summary = "Record the target CPU on every LLVM function";
   let description = [{
-    Sets `target_cpu` on every `llvm.func` with a body, so that translation
-    to LLVM IR, the JIT and object emission generate code for that CPU.
-    `host` is resolved to the CPU of the machine running the pass.
+    Sets `target_cpu` (and, with `vector-width`, `prefer_vector_width`) on
+    every `llvm.func` with a body, so that translation to LLVM IR, the JIT
+    and object emission generate code for that CPU. `host` is resolved to the
+    CPU of the machine running the pass.
   }];
   let options = [
     Option<"cpu", "cpu", "std::string", "\"host\"",
-           "LLVM CPU name (e.g. znver4, x86-64-v4) or 'host'">
+           "LLVM CPU name (e.g. znver4, x86-64-v4) or 'host'">,
+    Option<"vectorWidth", "vector-width", "unsigned", "0",
+           "Widest vectors LLVM should prefer, in bits (128, 256 or 512); "
+           "0 leaves the CPU's default">
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

@@ -26,6 +26,12 @@ struct LowerToX86Options
       llvm::cl::desc("LLVM CPU name the code is generated for (e.g. znver4, "
                      "x86-64-v4); 'host' is the machine running the compiler"),
       llvm::cl::init("host")};
+  Option<unsigned> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("Widest vector registers the generated code should use, "
+                     "in bits: 128, 256 or 512 (0: the CPU's default). Below "
+                     "512 the AVX-512 kernels are not used"),
+      llvm::cl::init(0)};
   Option<bool> vnni{
       *this, "vnni",
       llvm::cl::desc("Use the AVX-512 kernels when the CPU has AVX-512 VNNI: "

@@ -22,10 +22,23 @@ struct SetTargetCPUPass : qf::impl::QFSetTargetCPUPassBase<SetTargetCPUPass> {
       getOperation().emitError() << "qf-set-target-cpu: empty CPU name";
       return signalPassFailure();
     }
+    if (vectorWidth != 0 && vectorWidth != 128 && vectorWidth != 256 &&
+        vectorWidth != 512) {
+      getOperation().emitError() << "qf-set-target-cpu: vector-width must be "
+                                    "128, 256 or 512, got "
+                                 << unsigned(vectorWidth);
+      return signalPassFailure();
+    }
     StringAttr attr = StringAttr::get(&getContext(), name);
+    StringAttr width =
+        vectorWidth ? StringAttr::get(&getContext(), std::to_string(vectorWidth))
+                    : StringAttr();
     getOperation().walk([&](LLVM::LLVMFuncOp func) {
-      if (!func.isExternal())
-        func.setTargetCpuAttr(attr);
+      if (func.isExternal())
+        return;
+      func.setTargetCpuAttr(attr);
+      if (width)
+        func.setPreferVectorWidthAttr(width);
     });
   }
 };

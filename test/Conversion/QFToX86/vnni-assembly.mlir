@@ -11,6 +11,11 @@
 // RUN: llvm-objdump -d --no-show-raw-insn %t.v3.o | FileCheck %s --check-prefix=NOVNNI
 // NOVNNI-NOT: vpdpbusd
 
+// Limiting vectors to 256 bits also keeps the AVX-512 kernels out.
+// RUN: qforge-opt %s --qf-lower-to-x86="cpu=znver4 vector-width=256" | FileCheck %s --check-prefix=YMM
+// YMM-NOT: vpdpbusd
+// YMM: prefer_vector_width = "256"
+
 func.func @gemm(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
   %wf = arith.constant dense<0.75> : tensor<64x64xf32>
   %w = qf.quantize %wf : tensor<64x64xf32> -> !qf.qtensor<64x64xf32, #qf.scheme<i8, axis = 1>>
