@@ -429,36 +429,34 @@ AffineMap BlobCodec::scaleMap() const {
   return AffineMap::get(n, 0, dims, ctx);
 }
 
-Value BlobCodec::expand(Value t) {
-  if (!scheme.isPerGroup())
-    return t;
+SmallVector<ReassociationIndices>
+mlir::qf::detail::splitDimReassociation(int64_t rank, int64_t dim) {
   SmallVector<ReassociationIndices> re;
-  for (int64_t d = 0, e = 0; d < int64_t(shape.size()); ++d) {
-    if (d == scheme.axis) {
+  for (int64_t d = 0, e = 0; d < rank; ++d) {
+    if (d == dim) {
       re.push_back({e, e + 1});
       e += 2;
     } else {
       re.push_back({e++});
     }
   }
+  return re;
+}
+
+Value BlobCodec::expand(Value t) {
+  if (!scheme.isPerGroup())
+    return t;
   auto et = tensorOf(expandedShape, cast<RankedTensorType>(t.getType())
                                         .getElementType());
-  return tensor::ExpandShapeOp::create(b, et, t, re);
+  return tensor::ExpandShapeOp::create(
+      b, et, t, splitDimReassociation(shape.size(), scheme.axis));
 }
 
 Value BlobCodec::collapse(Value t, RankedTensorType logicalType) {
   if (!scheme.isPerGroup())
     return t;
-  SmallVector<ReassociationIndices> re;
-  for (int64_t d = 0, e = 0; d < int64_t(shape.size()); ++d) {
-    if (d == scheme.axis) {
-      re.push_back({e, e + 1});
-      e += 2;
-    } else {
-      re.push_back({e++});
-    }
-  }
-  return tensor::CollapseShapeOp::create(b, logicalType, t, re);
+  return tensor::CollapseShapeOp::create(
+      b, logicalType, t, splitDimReassociation(shape.size(), scheme.axis));
 }
 
 Value BlobCodec::toF32(Value t) {

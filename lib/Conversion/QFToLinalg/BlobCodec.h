@@ -13,9 +13,15 @@
 
 #include "qforge/Dialect/QF/IR/QFTypes.h"
 
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 namespace mlir::qf::detail {
+
+/// Reassociation that splits dimension `dim` of a rank-`rank` tensor into two
+/// (for tensor.expand_shape, or collapse_shape back).
+SmallVector<ReassociationIndices> splitDimReassociation(int64_t rank,
+                                                        int64_t dim);
 
 /// Decoded metadata of a quantized tensor, as IR values.
 struct DecodedScales {

@@ -104,30 +104,13 @@ struct LowerRequantize : OpConversionPattern<RequantizeOp> {
   }
 };
 
-struct LowerBlob : OpConversionPattern<BlobOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// Ops whose lowering is their (converted) operand: qf.blob and
+/// qf.from_blob view the same bytes, qf.observe is a probe.
+template <typename OpTy>
+struct ForwardOperand : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
-  matchAndRewrite(BlobOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, adaptor.getInput());
-    return success();
-  }
-};
-
-struct LowerFromBlob : OpConversionPattern<FromBlobOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(FromBlobOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, adaptor.getInput());
-    return success();
-  }
-};
-
-struct LowerObserve : OpConversionPattern<ObserveOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(ObserveOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op, adaptor.getInput());
     return success();
@@ -158,17 +141,9 @@ Value splitDim(ImplicitLocOpBuilder &b, Value t, int64_t dim, int64_t group) {
   SmallVector<int64_t> shape(tt.getShape());
   shape[dim] /= group;
   shape.insert(shape.begin() + dim + 1, group);
-  SmallVector<ReassociationIndices> re;
-  for (int64_t d = 0, e = 0; d < tt.getRank(); ++d) {
-    if (d == dim) {
-      re.push_back({e, e + 1});
-      e += 2;
-    } else {
-      re.push_back({e++});
-    }
-  }
   return tensor::ExpandShapeOp::create(
-      b, RankedTensorType::get(shape, tt.getElementType()), t, re);
+      b, RankedTensorType::get(shape, tt.getElementType()), t,
+      mlir::qf::detail::splitDimReassociation(tt.getRank(), dim));
 }
 
 /// Everything a matmul lowering needs about its operands.
@@ -433,7 +408,8 @@ QFBlobTypeConverter::QFBlobTypeConverter() {
 void mlir::qf::populateQFToLinalgPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns) {
   patterns.add<LowerConstant, LowerDequantize, LowerQuantize, LowerRequantize,
-               LowerBlob, LowerFromBlob, LowerObserve, LowerMatmul<MatmulOp>,
+               ForwardOperand<BlobOp>, ForwardOperand<FromBlobOp>,
+               ForwardOperand<ObserveOp>, LowerMatmul<MatmulOp>,
                LowerMatmul<BatchMatmulOp>>(converter, patterns.getContext());
 }
 
