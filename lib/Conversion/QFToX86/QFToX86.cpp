@@ -80,31 +80,36 @@ PackedWeights packWeights(const qforge::QuantizedTensor &w, int64_t n,
   return p;
 }
 
-/// Declares (once per shape) the microkernel
-///   C[M, N] (i32) = A[M, K] (u8 after `xor`) . Wpacked
-/// on memrefs. Its body is emitted after bufferization by
-/// qf-define-x86-kernels (from the `qf.x86_kernel` attribute), so buffer
-/// analyses never see the LLVM intrinsics inside it.
-func::FuncOp getOrDeclareKernel(ModuleOp module, int64_t m, int64_t n,
-                                int64_t k, bool flipSign) {
+/// Declares (once per name) a private kernel on memrefs whose body
+/// qf-define-x86-kernels emits after bufferization from the attribute
+/// `attr` = `shape`, so buffer analyses never see the LLVM intrinsics in it.
+func::FuncOp getOrDeclareKernel(ModuleOp module, StringRef name,
+                                ArrayRef<Type> argTypes, StringRef attr,
+                                ArrayRef<int64_t> shape) {
+  if (auto f = module.lookupSymbol<func::FuncOp>(name))
+    return f;
+  OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+  auto func = func::FuncOp::create(
+      mb, module.getLoc(), name,
+      FunctionType::get(module.getContext(), argTypes, {}));
+  func.setPrivate();
+  func->setAttr(attr, mb.getDenseI64ArrayAttr(shape));
+  return func;
+}
+
+/// The int8 kernel C[M, N] (i32) = A[M, K] (u8 after `xor`) . Wpacked.
+func::FuncOp getOrDeclareVNNIKernel(ModuleOp module, int64_t m, int64_t n,
+                                    int64_t k, bool flipSign) {
+  Builder b(module.getContext());
   std::string name = "__qf_vnni_gemm_" + std::to_string(m) + "x" +
                      std::to_string(n) + "x" + std::to_string(k) +
                      (flipSign ? "_s8" : "_u8");
-  if (auto f = module.lookupSymbol<func::FuncOp>(name))
-    return f;
-  MLIRContext *ctx = module.getContext();
-  OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
-  Type i8 = mb.getI8Type(), i32 = mb.getI32Type();
-  auto type = FunctionType::get(ctx,
-                                {MemRefType::get({m, k}, i8),
-                                 MemRefType::get({n * k}, i8),
-                                 MemRefType::get({m, n}, i32)},
-                                {});
-  auto func = func::FuncOp::create(mb, module.getLoc(), name, type);
-  func.setPrivate();
-  func->setAttr(kX86KernelAttr,
-                mb.getDenseI64ArrayAttr({m, n, k, flipSign ? 1 : 0}));
-  return func;
+  return getOrDeclareKernel(
+      module, name,
+      {MemRefType::get({m, k}, b.getI8Type()),
+       MemRefType::get({n * k}, b.getI8Type()),
+       MemRefType::get({m, n}, b.getI32Type())},
+      kX86KernelAttr, {m, n, k, flipSign ? 1 : 0});
 }
 
 /// qf.matmul with 8-bit integer activations and constant, symmetric 8-bit
@@ -173,7 +178,7 @@ struct LowerMatmulToVNNI : OpConversionPattern<MatmulOp> {
     func::FuncOp kernel;
     {
       OpBuilder::InsertionGuard guard(rewriter);
-      kernel = getOrDeclareKernel(module, m, n, k, flip);
+      kernel = getOrDeclareVNNIKernel(module, m, n, k, flip);
     }
     auto aMem = MemRefType::get({m, k}, i8);
     auto wMem = MemRefType::get({n * k}, i8);
@@ -237,29 +242,22 @@ struct LowerMatmulToVNNI : OpConversionPattern<MatmulOp> {
   }
 };
 
-/// Declares (once per shape) the weight-only int4 kernel
+/// The weight-only int4 kernel
 ///   Y[M, N] (f32) = X[M, K] (f32) . dequantize(W[N, K] i4, groups along K)
 /// reading W's codes and f32 scales straight from its blob.
 func::FuncOp getOrDeclareW4Kernel(ModuleOp module, int64_t m, int64_t n,
                                   int64_t k, int64_t group,
                                   int64_t scalesOffset, int64_t blobBytes) {
+  Builder b(module.getContext());
   std::string name = "__qf_w4_gemv_" + std::to_string(m) + "x" +
                      std::to_string(n) + "x" + std::to_string(k) + "_g" +
                      std::to_string(group);
-  if (auto f = module.lookupSymbol<func::FuncOp>(name))
-    return f;
-  OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
-  Type f32 = mb.getF32Type(), i8 = mb.getI8Type();
-  auto type = FunctionType::get(module.getContext(),
-                                {MemRefType::get({m, k}, f32),
-                                 MemRefType::get({blobBytes}, i8),
-                                 MemRefType::get({m, n}, f32)},
-                                {});
-  auto func = func::FuncOp::create(mb, module.getLoc(), name, type);
-  func.setPrivate();
-  func->setAttr(kX86W4KernelAttr,
-                mb.getDenseI64ArrayAttr({m, n, k, group, scalesOffset}));
-  return func;
+  return getOrDeclareKernel(module, name,
+                            {MemRefType::get({m, k}, b.getF32Type()),
+                             MemRefType::get({blobBytes}, b.getI8Type()),
+                             MemRefType::get({m, n}, b.getF32Type())},
+                            kX86W4KernelAttr,
+                            {m, n, k, group, scalesOffset});
 }
 
 /// Weight-only matmul with f32 activations and symmetric int4 weights
