@@ -26,6 +26,13 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void qforge::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<mlir::qf::QFDialect, mlir::arith::ArithDialect,
@@ -35,7 +42,14 @@ void qforge::registerAllDialects(mlir::DialectRegistry &registry) {
                   mlir::quant::QuantDialect, mlir::tensor::TensorDialect,
                   mlir::scf::SCFDialect, mlir::cf::ControlFlowDialect,
                   mlir::LLVM::LLVMDialect>();
-  mlir::func::registerInlinerExtension(registry);
+  registry.insert<mlir::gpu::GPUDialect, mlir::NVVM::NVVMDialect,
+                  mlir::omp::OpenMPDialect, mlir::vector::VectorDialect>();
+  // Dialect extensions: the to-LLVM conversion interfaces, the NVVM target
+  // (serialization of GPU modules), the func inliner, and the GPU-to-LLVM-IR
+  // translations that gpu-module-to-binary needs.
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllGPUToLLVMIRTranslations(registry);
+  mlir::NVVM::registerNVVMTargetInterfaceExternalModels(registry);
   // Bufferization of everything the x86 pipeline sees.
   mlir::arith::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(

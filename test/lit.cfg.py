@@ -33,3 +33,9 @@ config.substitutions.append(("%mlir_lib_dir", os.path.join(os.path.dirname(confi
 # compiler.
 if shutil.which("cc"):
     config.available_features.add("cc")
+
+# The CUDA toolkit's ptxas (optional): cubin tests run only where it is.
+import shutil
+_cuda_dirs = [os.environ.get(v) for v in ("CUDA_ROOT", "CUDA_HOME", "CUDA_PATH")] + ["/usr/local/cuda"]
+if shutil.which("ptxas") or any(d and os.path.exists(os.path.join(d, "bin", "ptxas")) for d in _cuda_dirs):
+    config.available_features.add("ptxas")

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
@@ -17,6 +18,25 @@
 #include "llvm/TargetParser/X86TargetParser.h"
 
 using namespace mlir;
+
+/// Buffers: function results become caller-allocated out-parameters so
+/// every entry point has a plain C signature; temporaries are freed; public
+/// functions get a C interface.
+static void addBufferizationPasses(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.modifyPublicFunctions = true;
+  outParams.hoistStaticAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(qf::createQFEmitCInterfacePass());
+}
 
 void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
                                      const LowerToX86Options &options) {
@@ -32,21 +52,7 @@ void qforge::buildLowerToX86Pipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  // Buffers: results become caller-allocated out-parameters so every entry
-  // point has a plain C signature; temporaries are freed.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.modifyPublicFunctions = true;
-  outParams.hoistStaticAllocs = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addPass(qf::createQFEmitCInterfacePass());
+  addBufferizationPasses(pm);
   qf::QFDefineX86KernelsPassOptions kernels;
   kernels.parallel = options.threads > 1;
   pm.addPass(qf::createQFDefineX86KernelsPass(kernels));
@@ -89,9 +95,33 @@ bool qforge::cpuHasAVX512VNNI(llvm::StringRef cpu) {
   return llvm::is_contained(features, "avx512vnni");
 }
 
+void qforge::buildLowerToNVVMPipeline(OpPassManager &pm,
+                                      const LowerToNVVMOptions &options) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(qf::createConvertQFToNVVMPass());
+  pm.addPass(qf::createQFDecomposeAggregatesPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  addBufferizationPasses(pm);
+  pm.addPass(qf::createQFDefineCUDAKernelsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLibmPass());
+  gpu::GPUToNVVMPipelineOptions gpu;
+  gpu.cubinChip = options.chip;
+  gpu.cubinFeatures = options.features;
+  gpu.cubinFormat = options.format;
+  gpu::buildLowerToNVVMPassPipeline(pm, gpu);
+}
+
 void qforge::registerPipelines() {
   PassPipelineRegistration<LowerToX86Options>(
       "qf-lower-to-x86",
       "Lower qf and tensor-level IR to the LLVM dialect for x86 CPUs",
       buildLowerToX86Pipeline);
+  PassPipelineRegistration<LowerToNVVMOptions>(
+      "qf-lower-to-nvvm",
+      "Lower qf to the LLVM dialect with int8 matmuls as CUDA kernels "
+      "(PTX / cubin embedded)",
+      buildLowerToNVVMPipeline);
 }

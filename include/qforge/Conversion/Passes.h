@@ -4,6 +4,7 @@
 #define QFORGE_CONVERSION_PASSES_H
 
 #include "qforge/Conversion/QFToLinalg/QFToLinalg.h"
+#include "qforge/Conversion/QFToNVVM/QFToNVVM.h"
 #include "qforge/Conversion/QFToQuant/QFToQuant.h"
 #include "qforge/Conversion/QFToX86/QFToX86.h"
 #include "qforge/Conversion/QuantToQF/QuantToQF.h"

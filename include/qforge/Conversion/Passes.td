@@ -116,6 +116,43 @@ def QFDecomposeAggregatesPass : Pass<"qf-decompose-aggregates", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def ConvertQFToNVVMPass : Pass<"convert-qf-to-nvvm", "ModuleOp"> {
+  let summary = "convert-qf-to-linalg plus CUDA (dp4a) kernels for int8 matmuls";
+  let description = [{
+    Lowers like `convert-qf-to-linalg`, except that `qf.matmul` with 8-bit
+    integer activations (per tensor or per row, any zero point), constant
+    symmetric i8 weights (per tensor or per column), `acc(i32)`, K a
+    multiple of 4 and N a multiple of 16 becomes a call to a CUDA kernel
+    stub (weights repacked at compile time to N x K rows) and a host
+    epilogue that is bit-exact with the reference lowering.
+    qf-define-cuda-kernels gives the stubs their bodies after bufferization.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def QFDefineCUDAKernelsPass : Pass<"qf-define-cuda-kernels", "ModuleOp"> {
+  let summary = "Emit the CUDA kernels and host stubs declared by convert-qf-to-nvvm";
+  let description = [{
+    For every stub declared by convert-qf-to-nvvm (a `qf.cuda_kernel`
+    attribute): a dp4a kernel in `gpu.module @qf_cuda_kernels` (one thread
+    per output, `nvvm.dot.accumulate.4way` over K) and a host body that
+    allocates device buffers, copies, launches and copies back with async
+    gpu ops. Run after bufferization; the module becomes a GPU container.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def QFEmitCInterfacePass : Pass<"qf-emit-c-interface", "ModuleOp"> {
   let summary = "Give every public function a C-callable wrapper";
   let description = [{

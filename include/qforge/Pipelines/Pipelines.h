@@ -55,6 +55,33 @@ struct LowerToX86Options
 void buildLowerToX86Pipeline(mlir::OpPassManager &pm,
                              const LowerToX86Options &options);
 
+/// Options of `qf-lower-to-nvvm`.
+struct LowerToNVVMOptions
+    : public mlir::PassPipelineOptions<LowerToNVVMOptions> {
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("GPU architecture (sm_80, sm_90)"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX features; +ptx70 or later for sm_80, +ptx80 or "
+                     "later for sm_90"),
+      llvm::cl::init("+ptx80")};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Kernel binary embedded in the host module: isa (PTX, "
+                     "needs no CUDA toolkit), bin (cubin, needs ptxas) or "
+                     "fatbin"),
+      llvm::cl::init("isa")};
+};
+
+/// qf down to the LLVM dialect with int8 matmuls (constant weights) on CUDA:
+/// convert-qf-to-nvvm, the same bufferization as the x86 pipeline,
+/// qf-define-cuda-kernels, then upstream's GPU-to-NVVM lowering with the
+/// kernels compiled to PTX / cubin and embedded in the host module, whose
+/// launches call the mgpu* runtime functions (qforge's CUDA runtime).
+void buildLowerToNVVMPipeline(mlir::OpPassManager &pm,
+                              const LowerToNVVMOptions &options);
+
 /// Whether the LLVM CPU `cpu` ('host': this machine) has AVX-512 VNNI.
 bool cpuHasAVX512VNNI(llvm::StringRef cpu);
 
