@@ -22,6 +22,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/Module.h"
@@ -179,6 +180,27 @@ LoadedModule::lookupEntry(llvm::StringRef name, bool explicitName) const {
 }
 
 llvm::Error LoadedModule::lower(llvm::StringRef cpu, unsigned threadCount) {
+  threads = threadCount;
+  return lowerWith([&](OpPassManager &pm) {
+    LowerToX86Options options;
+    options.cpu = cpu.str();
+    options.threads = threadCount;
+    buildLowerToX86Pipeline(pm, options);
+  });
+}
+
+llvm::Error LoadedModule::lowerForCUDA(llvm::StringRef chip) {
+  return lowerWith([&](OpPassManager &pm) {
+    LowerToNVVMOptions options;
+    options.chip = chip.str();
+    options.features = chip == "sm_80" ? "+ptx70" : "+ptx80";
+    options.format = "bin";
+    buildLowerToNVVMPipeline(pm, options);
+  });
+}
+
+llvm::Error
+LoadedModule::lowerWith(llvm::function_ref<void(OpPassManager &)> build) {
   if (lowered)
     return llvm::Error::success();
 
@@ -197,11 +219,7 @@ llvm::Error LoadedModule::lower(llvm::StringRef cpu, unsigned threadCount) {
 
   DiagnosticCapture diagnostics(sourceMgr, ctx);
   PassManager pm(ctx, ModuleOp::getOperationName());
-  LowerToX86Options options;
-  options.cpu = cpu.str();
-  options.threads = threadCount;
-  threads = threadCount;
-  buildLowerToX86Pipeline(pm, options);
+  build(pm);
   if (failed(pm.run(*module)))
     return makeError(path + ": lowering to the LLVM dialect failed:\n" +
                      diagnostics.take());
@@ -210,8 +228,11 @@ llvm::Error LoadedModule::lower(llvm::StringRef cpu, unsigned threadCount) {
   // behind are symptoms: report an op that was not converted if there is one.
   Operation *leftover = nullptr;
   module->walk([&](Operation *op) {
+    // Embedded GPU binaries are translated too (their launches are already
+    // LLVM calls into the CUDA runtime).
     if (op == module->getOperation() ||
-        isa<LLVM::LLVMDialect, omp::OpenMPDialect>(op->getDialect()))
+        isa<LLVM::LLVMDialect, omp::OpenMPDialect>(op->getDialect()) ||
+        isa<gpu::BinaryOp, gpu::LaunchFuncOp>(op))
       return;
     if (!leftover || (isa<UnrealizedConversionCastOp>(leftover) &&
                       !isa<UnrealizedConversionCastOp>(op)))

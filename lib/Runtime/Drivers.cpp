@@ -254,7 +254,13 @@ int qforge::translateModule(const TranslateOptions &options,
     return writeOutput(llvm::ArrayRef<char>(text.data(), text.size()));
   }
 
-  if (llvm::Error e = (*module)->lower(*cpu))
+  if (options.target != "x86" && options.target != "cuda")
+    return failWith(llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "--target must be x86 or cuda, not '" + options.target + "'"));
+  if (llvm::Error e = options.target == "cuda"
+                          ? (*module)->lowerForCUDA(options.chip)
+                          : (*module)->lower(*cpu))
     return failWith(std::move(e));
   auto tm = createX86TargetMachine(*cpu);
   if (!tm)

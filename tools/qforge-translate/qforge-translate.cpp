@@ -23,13 +23,19 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     cpu("cpu", cl::init("host"),
         cl::desc("CPU to generate code for (default: host)"));
+static cl::opt<std::string>
+    target("target", cl::init("x86"),
+           cl::desc("x86, or cuda: int8 matmuls as CUDA kernels (cubin "
+                    "embedded, needs ptxas), linked with QForgeRuntimeCUDA"));
+static cl::opt<std::string> chip("chip", cl::init("sm_90"),
+                                 cl::desc("GPU for --target=cuda (sm_80, sm_90)"));
 static cl::opt<std::string> output("o", cl::init("-"),
                                    cl::desc("Output file (default: stdout)"),
                                    cl::value_desc("file"));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  qforge::hideOptionsExcept({"emit", "cpu", "o"});
+  qforge::hideOptionsExcept({"emit", "cpu", "target", "chip", "o"});
   cl::ParseCommandLineOptions(
       argc, argv, "qforge-translate: compile an MLIR module ahead of time\n");
   qforge::TranslateOptions options;
@@ -37,5 +43,7 @@ int main(int argc, char **argv) {
   options.emit = emit;
   options.cpu = cpu;
   options.output = output;
+  options.target = target;
+  options.chip = chip;
   return qforge::translateModule(options, llvm::errs());
 }

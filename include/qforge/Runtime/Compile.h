@@ -15,6 +15,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -31,6 +32,7 @@ class TargetMachine;
 namespace mlir {
 class DialectRegistry;
 class MLIRContext;
+class OpPassManager;
 } // namespace mlir
 
 namespace qforge {
@@ -70,6 +72,9 @@ public:
   /// writes into the caller's input buffers. Records the signatures on the
   /// lowered C interfaces.
   llvm::Error lower(llvm::StringRef cpu, unsigned threads = 1);
+  /// Lowers with qf-lower-to-nvvm instead: int8 matmuls become CUDA kernels
+  /// for `chip` (cubin embedded; needs ptxas), the rest host code.
+  llvm::Error lowerForCUDA(llvm::StringRef chip);
   /// The OpenMP threads the module was lowered for (1: no OpenMP runtime).
   unsigned getThreads() const { return threads; }
 
@@ -81,6 +86,9 @@ public:
                     bool optimize);
 
 private:
+  /// Runs the pipeline `build` fills, then checks that only LLVM-dialect
+  /// code (and embedded GPU binaries) is left.
+  llvm::Error lowerWith(llvm::function_ref<void(mlir::OpPassManager &)> build);
   LoadedModule() = default;
 
   std::string path;

@@ -60,6 +60,10 @@ struct TranslateOptions {
   /// "llvm-ir", "object" or "header".
   std::string emit;
   std::string cpu = "host";
+  /// "x86", or "cuda": int8 matmuls as CUDA kernels (cubin embedded for
+  /// `chip`), the rest on the host; link with QForgeRuntimeCUDA.
+  std::string target = "x86";
+  std::string chip = "sm_90";
   /// "-" for stdout.
   std::string output = "-";
 };
