@@ -39,3 +39,18 @@ import shutil
 _cuda_dirs = [os.environ.get(v) for v in ("CUDA_ROOT", "CUDA_HOME", "CUDA_PATH")] + ["/usr/local/cuda"]
 if shutil.which("ptxas") or any(d and os.path.exists(os.path.join(d, "bin", "ptxas")) for d in _cuda_dirs):
     config.available_features.add("ptxas")
+
+# A CUDA driver and device (only on GPU machines): gates test/Integration/CUDA.
+import ctypes
+try:
+    _cuda = ctypes.CDLL("libcuda.so.1")
+    if _cuda.cuInit(0) == 0:
+        _count = ctypes.c_int(0)
+        if _cuda.cuDeviceGetCount(ctypes.byref(_count)) == 0 and _count.value > 0:
+            config.available_features.add("cuda-driver")
+except OSError:
+    pass
+
+config.substitutions.append(("%qforge_src_root", config.qforge_src_root))
+config.substitutions.append(("%qforge_obj_root", config.qforge_obj_root))
+config.substitutions.append(("%cxx", shutil.which("c++") or "c++"))
