@@ -1,6 +1,7 @@
 //===- CPURunner.cpp - JIT-compile and call qforge functions --------------===//
 
 #include "qforge/Runtime/CPURunner.h"
+#include "qforge/Runtime/CUDARuntime.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
@@ -116,14 +117,39 @@ CPURunner::~CPURunner() = default;
 
 llvm::Expected<std::unique_ptr<CPURunner>>
 CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
-                  llvm::StringRef cpu, unsigned threads) {
+                  llvm::StringRef cpu, unsigned threads,
+                  llvm::StringRef cudaChip) {
   auto cpuName = resolveCPU(cpu);
   if (!cpuName)
     return cpuName.takeError();
   if (llvm::Error e = checkCPURunsOnHost(*cpuName))
     return std::move(e);
-  if (llvm::Error e = module.lower(*cpuName, threads))
+  if (!cudaChip.empty()) {
+    std::string why;
+    if (!cuda::available(&why))
+      return makeError(module.getPath() + ": --target cuda: " + why);
+    if (llvm::Error e = module.lowerForCUDA(cudaChip))
+      return std::move(e);
+    // The generated host code calls the mgpu* functions of this process.
+    auto add = [](const char *name, void *fn) {
+      llvm::sys::DynamicLibrary::AddSymbol(name, fn);
+    };
+    add("mgpuModuleLoad", reinterpret_cast<void *>(&mgpuModuleLoad));
+    add("mgpuModuleLoadJIT", reinterpret_cast<void *>(&mgpuModuleLoadJIT));
+    add("mgpuModuleUnload", reinterpret_cast<void *>(&mgpuModuleUnload));
+    add("mgpuModuleGetFunction",
+        reinterpret_cast<void *>(&mgpuModuleGetFunction));
+    add("mgpuLaunchKernel", reinterpret_cast<void *>(&mgpuLaunchKernel));
+    add("mgpuStreamCreate", reinterpret_cast<void *>(&mgpuStreamCreate));
+    add("mgpuStreamDestroy", reinterpret_cast<void *>(&mgpuStreamDestroy));
+    add("mgpuStreamSynchronize",
+        reinterpret_cast<void *>(&mgpuStreamSynchronize));
+    add("mgpuMemAlloc", reinterpret_cast<void *>(&mgpuMemAlloc));
+    add("mgpuMemFree", reinterpret_cast<void *>(&mgpuMemFree));
+    add("mgpuMemcpy", reinterpret_cast<void *>(&mgpuMemcpy));
+  } else if (llvm::Error e = module.lower(*cpuName, threads)) {
     return std::move(e);
+  }
 
   initializeX86Target();
   auto tm = createJITTargetMachine(*cpuName);

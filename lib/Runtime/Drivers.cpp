@@ -157,13 +157,19 @@ int qforge::runModuleOnCPU(const RunOptions &options, llvm::raw_ostream &out,
     return failWith(cpu.takeError());
   if (options.threads == 0)
     return fail("--num-threads must be at least 1");
-  if (llvm::Error e = (*module)->lower(*cpu, options.threads))
+  if (options.target != "x86" && options.target != "cuda")
+    return fail("--target must be x86 or cuda, not '" + options.target + "'");
+  std::string chip = options.target == "cuda" ? options.chip : "";
+  if (llvm::Error e = chip.empty()
+                          ? (*module)->lower(*cpu, options.threads)
+                          : (*module)->lowerForCUDA(chip))
     return failWith(std::move(e));
   if (options.printIR) {
     (*module)->getModule()->print(out);
     out << "\n";
   }
-  auto runner = CPURunner::create(**module, sig, *cpu, options.threads);
+  auto runner =
+      CPURunner::create(**module, sig, *cpu, options.threads, chip);
   if (!runner)
     return failWith(runner.takeError());
   std::vector<HostTensor> results = (*runner)->allocateResults();

@@ -49,6 +49,12 @@ static cl::opt<unsigned>
     threads("num-threads", cl::init(1),
             cl::desc("OpenMP threads for the kernels' outer loops (default "
                      "1; more needs libomp-22-dev)"));
+static cl::opt<std::string>
+    target("target", cl::init("x86"),
+           cl::desc("x86, or cuda: int8 matmuls with constant weights on "
+                    "this machine's GPU (needs a CUDA driver and ptxas)"));
+static cl::opt<std::string> chip("chip", cl::init("sm_90"),
+                                 cl::desc("GPU for --target=cuda"));
 static cl::opt<bool>
     printIR("print-ir",
             cl::desc("Print the lowered module (which qforge-run can run "
@@ -58,7 +64,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   qforge::hideOptionsExcept({"entry", "input", "seed", "output", "compare",
                              "rtol", "atol", "bench", "cpu", "num-threads",
-                             "print-ir"});
+                             "target", "chip", "print-ir"});
   cl::ParseCommandLineOptions(
       argc, argv, "qforge-run: run a function of an MLIR module on this CPU\n");
   qforge::RunOptions options;
@@ -66,6 +72,8 @@ int main(int argc, char **argv) {
   options.entry = entry;
   options.entryGiven = entry.getNumOccurrences() > 0;
   options.threads = threads;
+  options.target = target;
+  options.chip = chip;
   options.inputs = inputs;
   if (seed.getNumOccurrences())
     options.seed = seed;

@@ -61,9 +61,13 @@ public:
   /// Lowers `module` for `cpu` if needed ("host" or a CPU name; it must be
   /// able to run here) with `threads` OpenMP threads in the kernels,
   /// JIT-compiles it at -O3 and resolves the C interface of `entry`.
+  /// With a `cudaChip` (e.g. sm_90) the module is lowered with
+  /// qf-lower-to-nvvm instead and its kernels run on the GPU through
+  /// qforge's CUDA runtime; this fails clearly without a CUDA driver.
   static llvm::Expected<std::unique_ptr<CPURunner>>
   create(LoadedModule &module, const FunctionSignature &entry,
-         llvm::StringRef cpu, unsigned threads = 1);
+         llvm::StringRef cpu, unsigned threads = 1,
+         llvm::StringRef cudaChip = "");
   ~CPURunner();
 
   const FunctionSignature &getSignature() const { return signature; }

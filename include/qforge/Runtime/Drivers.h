@@ -44,6 +44,9 @@ struct RunOptions {
   std::string cpu = "host";
   /// OpenMP threads of the kernels (1: none).
   unsigned threads = 1;
+  /// "x86", or "cuda": int8 matmuls on the GPU of this machine (`chip`).
+  std::string target = "x86";
+  std::string chip = "sm_90";
   /// Print the lowered (LLVM dialect) module, which qforge-run can run
   /// again, instead of the results.
   bool printIR = false;
