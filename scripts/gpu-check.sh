@@ -12,20 +12,26 @@ set -euo pipefail
 mode=${1:?usage: gpu-check.sh build DIR [BUILD] | run DIR}
 dir=${2:?usage: gpu-check.sh build DIR [BUILD] | run DIR}
 here="$(cd "$(dirname "$0")/.." && pwd)"
-# name M N K signedness; the last one is the benchmark shape.
-cases=("s8_small 33 80 100 s" "u8_small 7 48 64 u" "s8_mid 128 256 512 s" "bench 1024 2048 2048 s")
+# name M N K activations result weight-scales; the last one is the
+# benchmark shape. Odd M, a GEMV (M = 1), both activation formats (i8 per
+# row; u8 per tensor with a zero point), raw i32 sums and scaled f32
+# results, per-channel and per-tensor weight scales.
+cases=("s8_small 33 80 100 s i32 channel" "u8_small 7 48 64 u i32 channel"
+       "u8_f32 5 32 36 u f32 tensor" "s8_gemv 1 16 4 s f32 channel"
+       "s8_mid 128 256 512 s i32 channel" "bench 1024 2048 2048 s i32 channel")
 
 if [ "$mode" = build ]; then
   build="$(cd "${3:-$here/build}" && pwd)"
   mkdir -p "$dir"
   for c in "${cases[@]}"; do
-    read -r name m n k sign <<<"$c"
-    echo "building $name ($m x $n x $k, $sign)"
-    python3 "$here/examples/cuda-check/gen.py" "$m" "$n" "$k" "$sign" > "$dir/$name.mlir"
+    read -r name m n k sign result wscale <<<"$c"
+    echo "building $name ($m x $n x $k, $sign, $result, $wscale)"
+    python3 "$here/examples/cuda-check/gen.py" "$m" "$n" "$k" "$sign" "$result" "$wscale" > "$dir/$name.mlir"
     "$build/bin/qforge-translate" "$dir/$name.mlir" --emit=header -o "$dir/gemm.h"
     "$build/bin/qforge-translate" "$dir/$name.mlir" --emit=object --cpu=x86-64-v3 -o "$dir/$name-x86.o"
     "$build/bin/qforge-translate" "$dir/$name.mlir" --emit=object --target=cuda --chip=sm_90 -o "$dir/$name-cuda.o"
     flags=(-O2 -I"$dir" -DM="$m" -DN="$n" -DK="$k")
+    [ "$result" = f32 ] && flags+=(-DRESULT_F32)
     cc "${flags[@]}" "$here/examples/cuda-check/main.c" "$dir/$name-x86.o" -lm -o "$dir/$name-x86"
     c++ "${flags[@]}" -x c "$here/examples/cuda-check/main.c" -x none "$dir/$name-cuda.o" \
       "$build/lib/Runtime/libQForgeRuntimeCUDA.a" -ldl -lm -o "$dir/$name-cuda"
@@ -42,15 +48,15 @@ cd "$dir"
 status=0
 echo "== qforge CUDA check on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || echo 'unknown GPU')"
 for c in "${cases[@]}"; do
-  read -r name m n k sign <<<"$c"
+  read -r name m n k sign result wscale <<<"$c"
   if ./"$name-cuda" "$name.out" && cmp -s "$name.out" "$name.expected"; then
-    echo "PASS $name ($m x $n x $k, $sign): bit-exact with the x86 reference build"
+    echo "PASS $name ($m x $n x $k, $sign, $result, $wscale): bit-exact with the x86 reference build"
   else
-    echo "FAIL $name ($m x $n x $k, $sign)"
+    echo "FAIL $name ($m x $n x $k, $sign, $result, $wscale)"
     status=1
   fi
 done
-read -r _ m n k _ <<<"${cases[${#cases[@]}-1]}"
+read -r _ m n k _ _ _ <<<"${cases[${#cases[@]}-1]}"
 ./bench-cuda --bench 20
 python3 - "$m" "$n" "$k" <<'PY' || echo "torch comparison unavailable"
 import sys, torch

@@ -4,7 +4,9 @@ x is quantized per row at run time (i8, or u8 with zero points when SIGN is
 u); the N x K weights are constants (integers in [-127, 127], so each
 quantizes exactly with scale 1... up to the per-channel absmax). The raw
 integer accumulators are returned, so every backend must agree bit for bit.
-usage: gen.py M N K s|u > gemm.mlir
+usage: gen.py M N K s|u [i32|f32] [channel|tensor] > gemm.mlir
+(f32: the scaled float result, computed by the host epilogue; tensor: one
+weight scale for the whole matrix instead of one per output channel)
 """
 import random
 import struct
@@ -12,15 +14,18 @@ import sys
 
 m, n, k = map(int, sys.argv[1:4])
 sign = sys.argv[4]
+result = sys.argv[5] if len(sys.argv) > 5 else "i32"
+wscale = sys.argv[6] if len(sys.argv) > 6 else "channel"
 rng = random.Random(m * 1000003 + n * 101 + k)
 w = struct.pack("<%df" % (n * k), *[float(rng.randint(-127, 127)) for _ in range(n * k)])
-scheme = "i8, axis = 0" if sign == "s" else "u8, axis = 0, asym"
+scheme = "i8, axis = 0" if sign == "s" else "u8, asym"
 a = "!qf.qtensor<%dx%dxf32, #qf.scheme<%s>>" % (m, k, scheme)
-wt = "!qf.qtensor<%dx%dxf32, #qf.scheme<i8, axis = 0>>" % (n, k)
-print("""func.func @gemm(%%x: tensor<%dx%dxf32>) -> tensor<%dx%dxi32> {
+wt = "!qf.qtensor<%dx%dxf32, #qf.scheme<%s>>" % (n, k, "i8, axis = 0" if wscale == "channel" else "i8")
+print(("""func.func @gemm(%%x: tensor<%dx%dxf32>) -> tensor<%dx%dxi32> {
   %%wf = arith.constant dense<"0x%s"> : tensor<%dx%dxf32>
   %%w = qf.quantize %%wf : tensor<%dx%dxf32> -> %s
   %%a = qf.quantize %%x : tensor<%dx%dxf32> -> %s
   %%y = qf.matmul %%a, %%w transpose_rhs acc(i32) : %s, %s -> tensor<%dx%dxi32>
   return %%y : tensor<%dx%dxi32>
 }""" % (m, k, m, n, w.hex().upper(), n, k, n, k, wt, m, k, a, a, wt, m, n, m, n))
+      .replace("xi32>", "x%s>" % result).replace("acc(%s)" % result, "acc(i32)"))

@@ -11,7 +11,17 @@
 #include <time.h>
 
 static float x[M * K];
-static int32_t y[M * N];
+/* RESULT is i32 (raw sums) or f32 (scaled): -DRESULT_F32 for the latter. */
+#ifdef RESULT_F32
+typedef float result_t;
+#define MAKE_Y qforge_memref_2d_f32_make
+typedef qforge_memref_2d_f32 y_memref;
+#else
+typedef int32_t result_t;
+#define MAKE_Y qforge_memref_2d_i32_make
+typedef qforge_memref_2d_i32 y_memref;
+#endif
+static result_t y[M * N];
 
 int main(int argc, char **argv) {
   uint32_t state = 12345u;
@@ -20,7 +30,7 @@ int main(int argc, char **argv) {
     x[i] = (float)((int)(state >> 16) % 2001 - 1000) / 250.0f;
   }
   qforge_memref_2d_f32 xm = qforge_memref_2d_f32_make(x, M, K);
-  qforge_memref_2d_i32 ym = qforge_memref_2d_i32_make(y, M, N);
+  y_memref ym = MAKE_Y(y, M, N);
   if (argc == 3 && !strcmp(argv[1], "--bench")) {
     int reps = atoi(argv[2]);
     _mlir_ciface_gemm(&xm, &ym); /* warm-up: module load, first launch */

@@ -5,5 +5,7 @@
 // RUN: bash %qforge_src_root/scripts/gpu-check.sh run %t | FileCheck %s
 // CHECK: PASS s8_small
 // CHECK: PASS u8_small
+// CHECK: PASS u8_f32
+// CHECK: PASS s8_gemv
 // CHECK: PASS s8_mid
 // CHECK: PASS bench
