@@ -11,6 +11,8 @@ build="${1:-$here/build}"
 # python3-numpy: the tests write and check .npy files with it.
 # libomp-22-dev: the OpenMP runtime for kernels lowered with threads > 1.
 # libdnnl-dev, libopenblas-dev: peers in bench/ only, never linked by qforge.
+# libeigen3-dev: Eigen 3.4 (header-only), the linear algebra of GPTQ and
+# AdaRound in lib/Quantization.
 packages=(
   cmake ninja-build g++ make lld python3
   llvm-22-dev libmlir-22-dev mlir-22-tools
@@ -18,6 +20,7 @@ packages=(
   python3-numpy
   libomp-22-dev
   libdnnl-dev libopenblas-dev
+  libeigen3-dev
 )
 
 missing=()
