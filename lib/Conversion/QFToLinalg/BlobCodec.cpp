@@ -832,7 +832,6 @@ Value BlobCodec::encode(Value codes, const DecodedScales &s) {
   // The code of 0.0 for every element: the block's zero point.
   Value zeroCodes;
   if (scheme.asymmetric) {
-    MLIRContext *ctx = b.getContext();
     AffineMap sm = scaleMap();
     zeroCodes = generic(b, tensorOf(expandedShape, b.getI32Type()),
                         expandedShape, s.zeroPoints, sm,
@@ -840,7 +839,6 @@ Value BlobCodec::encode(Value codes, const DecodedScales &s) {
                           return SmallVector<Value>{args[0]};
                         })[0];
     zeroCodes = collapse(zeroCodes, tensorOf(shape, b.getI32Type()));
-    (void)ctx;
   }
   return buildBlob(codes, zeroCodes, s);
 }

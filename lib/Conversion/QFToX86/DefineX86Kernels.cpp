@@ -203,7 +203,6 @@ void defineKernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
 void defineW4Kernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
                     int64_t group, int64_t scalesOffset, bool parallel) {
   Location loc = func.getLoc();
-  MLIRContext *ctx = func.getContext();
   Block *entry = func.addEntryBlock();
   ImplicitLocOpBuilder b(loc, OpBuilder::atBlockEnd(entry));
   Value x = entry->getArgument(0), w = entry->getArgument(1),
@@ -325,7 +324,6 @@ void defineW4Kernel(func::FuncOp func, int64_t m, int64_t n, int64_t k,
   memref::DeallocOp::create(b, xe);
   memref::DeallocOp::create(b, xo);
   func::ReturnOp::create(b);
-  (void)ctx;
 }
 
 struct DefineX86KernelsPass
