@@ -4,6 +4,7 @@
 
 #include "qforge/Conversion/Passes.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -63,5 +64,6 @@ void qforge::registerAllDialects(mlir::DialectRegistry &registry) {
 void qforge::registerAllPasses() {
   mlir::registerTransformsPasses();
   mlir::qf::registerQFConversionPasses();
+  mlir::qf::registerQFTransformsPasses();
   qforge::registerPipelines();
 }

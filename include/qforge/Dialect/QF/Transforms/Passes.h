@@ -1,0 +1,20 @@
+//===- Passes.h - qf transformations ----------------------------*- C++ -*-===//
+
+#ifndef QFORGE_DIALECT_QF_TRANSFORMS_PASSES_H
+#define QFORGE_DIALECT_QF_TRANSFORMS_PASSES_H
+
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::qf {
+
+#define GEN_PASS_DECL
+#include "qforge/Dialect/QF/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "qforge/Dialect/QF/Transforms/Passes.h.inc"
+
+} // namespace mlir::qf
+
+#endif // QFORGE_DIALECT_QF_TRANSFORMS_PASSES_H
