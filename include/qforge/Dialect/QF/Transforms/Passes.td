@@ -30,4 +30,47 @@ def QFRoundPass : Pass<"qf-round", "ModuleOp"> {
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
 
+def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
+  let summary = "Choose a code width for every constant weight under a budget";
+  let description = [{
+    Gives every eligible `qf.quantize` of a constant weight the code width
+    that minimizes the total predicted error subject to a budget in average
+    bits per weight (`budget`), solved exactly by `qforge::allocateBits`
+    (include/qforge/Quantization/Allocation.h, a multiple-choice knapsack).
+    The choice is written into the IR as the op's result type: the scheme
+    keeps its format family, axis, group size, scale format and zero points
+    and only its width changes, so `qf-round` (or folding) then rounds the
+    weight at that width.
+
+    Candidates are the widths in `candidates` (default 2, 3, 4, 8). A
+    candidate's cost is the information it stores: codes at that width, plus
+    every scale (and zero point) at its storage width, plus the tensor scale;
+    alignment padding of the blob is not counted. The budget bounds the sum
+    of costs divided by the number of allocated weights, scales included.
+    With `objective=local` (the only objective implemented) a candidate's
+    error is the squared error ||W - Ŵ||² of round-to-nearest with the MSE
+    clipping search at that width (`qforge::roundToNearest`); the gain of
+    each layer to the model output (`objective=propagated`) needs
+    calibration data and is not implemented yet. Quantizes of the same
+    constant are tied: they get the same width.
+
+    Eligible: what `qf-round` handles (constant rank-2 float input, no static
+    scales, integer scheme without a tensor scale) and whose result is used
+    only by `qf.matmul`, `qf.batch_matmul` and `qf.dequantize` (whose
+    verifiers accept any width). Other quantizes are left alone and do not
+    count towards the budget. The chosen cost and error are recorded on
+    each op as `qf.alloc_bits` (stored bits) and `qf.alloc_error`. A budget
+    below the cheapest allocation is an error that names both.
+  }];
+  let options = [
+    Option<"budget", "budget", "double", "0.0",
+           "Average bits per weight, scales included (required, > 0)">,
+    ListOption<"candidates", "candidates", "unsigned",
+               "Candidate code widths, 1..8 (default 2,3,4,8)">,
+    Option<"objective", "objective", "std::string", "\"local\"",
+           "Error to minimize: local (propagated is not implemented yet)">
+  ];
+  let dependentDialects = ["::mlir::qf::QFDialect"];
+}
+
 #endif // QFORGE_DIALECT_QF_TRANSFORMS_PASSES_TD
