@@ -13,6 +13,7 @@ build="${1:-$here/build}"
 # libdnnl-dev, libopenblas-dev: peers in bench/ only, never linked by qforge.
 # libeigen3-dev: Eigen 3.4 (header-only), the linear algebra of GPTQ and
 # AdaRound in lib/Quantization.
+# libonnx-dev ... dataset-fashion-mnist: ONNX import, its tests, examples/models.
 packages=(
   cmake ninja-build g++ make lld python3
   llvm-22-dev libmlir-22-dev mlir-22-tools
@@ -21,6 +22,7 @@ packages=(
   libomp-22-dev
   libdnnl-dev libopenblas-dev
   libeigen3-dev
+  libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx dataset-fashion-mnist
 )
 
 missing=()
