@@ -35,6 +35,9 @@ static void addBufferizationPasses(OpPassManager &pm) {
   outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Rank-0 constants became memref.globals; the LLVM lowering needs their
+  // value as a dense literal, not a dense_resource.
+  pm.addPass(qforge::createMaterializeScalarResourcesPass());
   pm.addPass(qf::createQFEmitCInterfacePass());
 }
 

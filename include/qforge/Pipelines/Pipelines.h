@@ -10,10 +10,12 @@
 
 #include "mlir/Pass/PassOptions.h"
 
+#include <memory>
 #include <string>
 
 namespace mlir {
 class OpPassManager;
+class Pass;
 } // namespace mlir
 
 namespace qforge {
@@ -81,6 +83,13 @@ struct LowerToNVVMOptions
 /// launches call the mgpu* runtime functions (qforge's CUDA runtime).
 void buildLowerToNVVMPipeline(mlir::OpPassManager &pm,
                               const LowerToNVVMOptions &options);
+
+/// Replaces the `dense_resource` initial value of every rank-0 `memref.global`
+/// by the equivalent `dense` literal (upstream's memref-to-LLVM lowering
+/// cannot read a scalar from a resource and aborts); a missing blob or one
+/// of the wrong size is an error at the global. Both pipelines run it after
+/// bufferization. Not registered: only the pipelines use it.
+std::unique_ptr<mlir::Pass> createMaterializeScalarResourcesPass();
 
 /// Whether the LLVM CPU `cpu` ('host': this machine) has AVX-512 VNNI.
 bool cpuHasAVX512VNNI(llvm::StringRef cpu);
