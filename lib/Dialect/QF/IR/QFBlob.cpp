@@ -44,6 +44,14 @@ DenseElementsAttr mlir::qf::makeBlobAttr(MLIRContext *ctx,
 }
 
 std::optional<std::vector<float>> mlir::qf::getFloatValues(Attribute attr) {
+  if (auto resource = dyn_cast_or_null<DenseF32ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    int64_t n = resource.getType().getNumElements();
+    if (!data || static_cast<int64_t>(data->size()) != n ||
+        n > kMaxExpandedElements)
+      return std::nullopt;
+    return std::vector<float>(data->begin(), data->end());
+  }
   auto dense = dyn_cast_or_null<DenseFPElementsAttr>(attr);
   if (!dense || dense.getNumElements() > kMaxExpandedElements)
     return std::nullopt;

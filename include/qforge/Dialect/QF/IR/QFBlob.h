@@ -32,7 +32,8 @@ std::optional<std::vector<uint8_t>> getBlobBytes(Attribute attr);
 /// A `dense<...> : tensor<N x i8>` attribute holding `bytes`.
 DenseElementsAttr makeBlobAttr(MLIRContext *ctx, ArrayRef<uint8_t> bytes);
 
-/// The values of a float elements attribute (f32, f16 or bf16) as f32,
+/// The values of a float elements attribute (f32, f16 or bf16 dense, or an
+/// f32 dense_resource whose blob is present) as f32,
 /// row-major; nullopt for anything else and for more than
 /// kMaxExpandedElements values.
 std::optional<std::vector<float>> getFloatValues(Attribute attr);

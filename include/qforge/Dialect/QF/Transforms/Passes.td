@@ -73,4 +73,32 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
 
+def QFQuantizeWeightsPass : Pass<"qf-quantize-weights", "ModuleOp"> {
+  let summary = "Turn float matmuls with constant weights into qf.matmul";
+  let description = [{
+    Rewrites every `linalg.matmul` whose right operand is a constant rank-2
+    float tensor and whose init is a `linalg.fill` of +0.0 (the form
+    `qforge-import` writes) into a weight-only quantized `qf.matmul`:
+
+    ```mlir
+    %q = qf.quantize %W : tensor<KxNxf32> -> !qf.qtensor<KxNxf32, #qf.scheme<i8, axis = 1>>
+    %y = qf.matmul %x, %q acc(f32) : tensor<MxKxf32>, !qf.qtensor<...> -> tensor<MxNxf32>
+    ```
+
+    The scheme is signed `bits`-bit integers with one f32 scale per output
+    column (`group=0`, the default) or per group of `group` consecutive
+    elements along K (`axis = 0`). A layer whose K is not a multiple of
+    `group` gets per-column scales and a warning naming K. Matmuls with
+    user-defined indexing maps, a non-zero init, or a non-constant right
+    operand are left alone. The weights are not rounded here: folding,
+    `-qf-round` or `-qf-allocate-bits` followed by `-qf-round` does that.
+  }];
+  let options = [
+    Option<"bits", "bits", "unsigned", "8", "Code width, 1..8">,
+    Option<"group", "group", "int64_t", "0",
+           "Group size along K; 0: one scale per output column">
+  ];
+  let dependentDialects = ["::mlir::qf::QFDialect"];
+}
+
 #endif // QFORGE_DIALECT_QF_TRANSFORMS_PASSES_TD
