@@ -62,6 +62,42 @@ bool widthIsFree(Value v) {
   return true;
 }
 
+/// The contraction axis of `v` when every use is a qf.matmul that accepts
+/// scales grouped along it (same transpose_rhs, float result), else -1.
+int64_t groupableAxis(Value v) {
+  int64_t axis = -1;
+  for (Operation *user : v.getUsers()) {
+    auto matmul = dyn_cast<MatmulOp>(user);
+    if (!matmul || matmul.getRhs() != v ||
+        !isa<FloatType>(matmul.getResult().getType().getElementType()))
+      return -1;
+    int64_t k = matmul.getTransposeRhs() ? 1 : 0;
+    if (axis >= 0 && axis != k)
+      return -1;
+    axis = k;
+  }
+  return axis;
+}
+
+/// One entry of the `candidates` option: "4" (the width, the op's own scale
+/// granularity) or "4g128" (the width, groups of 128 along K).
+struct CandidateSpec {
+  unsigned bits = 0;
+  int64_t group = 0;
+};
+
+std::optional<CandidateSpec> parseCandidate(StringRef text) {
+  CandidateSpec spec;
+  auto [width, group] = text.trim().split('g');
+  if (width.getAsInteger(10, spec.bits) || spec.bits < 1 ||
+      spec.bits > qforge::kMaxBits)
+    return std::nullopt;
+  if (text.contains('g') &&
+      (group.getAsInteger(10, spec.group) || spec.group <= 0))
+    return std::nullopt;
+  return spec;
+}
+
 struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
   using Base::Base;
 
@@ -85,15 +121,20 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
                          << num(budget);
       return signalPassFailure();
     }
-    SmallVector<unsigned> widths(candidates.begin(), candidates.end());
-    if (widths.empty())
-      widths = {2, 3, 4, 8};
-    for (unsigned w : widths)
-      if (w < 1 || w > qforge::kMaxBits) {
-        module.emitError() << "qf-allocate-bits: candidate widths are 1.."
-                           << qforge::kMaxBits << ", got " << w;
+    SmallVector<CandidateSpec> specs;
+    for (const std::string &text : candidates) {
+      std::optional<CandidateSpec> spec = parseCandidate(text);
+      if (!spec) {
+        module.emitError()
+            << "qf-allocate-bits: bad candidate '" << text
+            << "': expected a width 1.." << qforge::kMaxBits
+            << ", optionally followed by g and a group size (e.g. 4g128)";
         return signalPassFailure();
       }
+      specs.push_back(*spec);
+    }
+    if (specs.empty())
+      specs = {{2, 0}, {3, 0}, {4, 0}, {8, 0}};
 
     // Collect the eligible quantize ops and their weights.
     struct Layer {
@@ -129,11 +170,19 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
       totalWeights += double(layer.weights.size());
       std::vector<qforge::Candidate> row;
       std::vector<qforge::Scheme> rowSchemes;
-      for (unsigned w : widths) {
+      int64_t kAxis = groupableAxis(layer.op.getResult());
+      for (const CandidateSpec &spec : specs) {
         qforge::TensorDesc candidate = desc;
-        candidate.scheme.bits = w;
-        if (!candidate.scheme.verify().empty())
-          continue; // e.g. a width the format family lacks
+        candidate.scheme.bits = spec.bits;
+        if (spec.group > 0) {
+          if (kAxis < 0)
+            continue; // a user that cannot take groups along K
+          candidate.scheme.axis = kAxis;
+          candidate.scheme.groupSize = spec.group;
+        }
+        if (!candidate.scheme.verify().empty() ||
+            !candidate.verify(/*requireDivisibleGroups=*/true).empty())
+          continue; // e.g. a group that does not divide K
         std::string error;
         std::optional<qforge::RoundingResult> rounded = qforge::roundToNearest(
             layer.weights, candidate, /*hessian=*/{}, options, &error);
@@ -146,8 +195,9 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
         rowSchemes.push_back(candidate.scheme);
       }
       if (row.empty()) {
-        layer.op.emitError() << "qf-allocate-bits: none of the candidate "
-                                "widths is valid for this scheme";
+        layer.op.emitError() << "qf-allocate-bits: none of the candidates "
+                                "fits this weight (each group must divide "
+                                "K; widths must suit the format)";
         return signalPassFailure();
       }
       Value input = layer.op.getInput();

@@ -7,6 +7,9 @@
 // RUN: not qforge-opt %s -qf-allocate-bits="budget=4 objective=hessian" 2>&1 | FileCheck %s --check-prefix=BAD-OBJ
 // RUN: not qforge-opt %s -qf-allocate-bits="budget=4 objective=propagated" 2>&1 | FileCheck %s --check-prefix=PROPAGATED
 // RUN: not qforge-opt %s -qf-allocate-bits="budget=4 candidates=4,9" 2>&1 | FileCheck %s --check-prefix=BAD-WIDTH
+// RUN: not qforge-opt %s -qf-allocate-bits="budget=4 candidates=4g0" 2>&1 | FileCheck %s --check-prefix=BAD-GROUP
+// RUN: not qforge-opt %s -split-input-file -qf-allocate-bits="budget=12 candidates=4g3" 2>&1 | FileCheck %s --check-prefix=NO-FIT
+// RUN: qforge-opt %s -split-input-file -qf-allocate-bits="budget=12 candidates=2,4g2" | FileCheck %s --check-prefix=GROUPS
 // RUN: not qforge-opt %s -qf-allocate-bits 2>&1 | FileCheck %s --check-prefix=NO-BUDGET
 // RUN: qforge-opt %s -split-input-file -qf-allocate-bits="budget=4" -qf-round | FileCheck %s --check-prefix=ROUND
 
@@ -31,6 +34,12 @@
 // C28-LABEL: func.func @two_layers
 //   C28: qf.quantize {{.*}} -> !qf.qtensor<4x16xf32, #qf.scheme<i2>>
 //   C28: qf.quantize {{.*}} -> !qf.qtensor<4x16xf32, #qf.scheme<i2>>
+// Groups along K are offered only to %a, whose user is a qf.matmul: 4-bit
+// codes with groups of 2 cost 256 + 32 x 32 = 1280 bits, and with %b at 2
+// bits (160) they fit the budget of 12 x 128 = 1536.
+// GROUPS-LABEL: func.func @two_layers
+//   GROUPS: qf.quantize {{.*}} -> !qf.qtensor<4x16xf32, #qf.scheme<i4, axis = 0, group = 2>>
+//   GROUPS: qf.quantize {{.*}} -> !qf.qtensor<4x16xf32, #qf.scheme<i2>>
 // The choice feeds qf-round, which rounds at the chosen width.
 // ROUND-LABEL: func.func @two_layers
 //   ROUND: qf.constant {{.*}} -> !qf.qtensor<4x16xf32, #qf.scheme<i4>>
@@ -75,5 +84,7 @@ func.func @tied_and_fixed(%x: tensor<2x4xf32>) -> (tensor<2x16xf32>, tensor<2x16
 // BAD-BUDGET: error: qf-allocate-bits: a budget of 2.4 bits per weight (307.2 bits for 128 weights) cannot be met: budget 307.2{{.*}} is below the cheapest allocation (320
 // BAD-OBJ: qf-allocate-bits: objective must be local or propagated, got 'hessian'
 // PROPAGATED: qf-allocate-bits: objective=propagated needs calibration data and is not implemented yet
-// BAD-WIDTH: qf-allocate-bits: candidate widths are 1..8, got 9
+// BAD-WIDTH: qf-allocate-bits: bad candidate '9': expected a width 1..8, optionally followed by g and a group size (e.g. 4g128)
+// BAD-GROUP: qf-allocate-bits: bad candidate '4g0'
+// NO-FIT: error: qf-allocate-bits: none of the candidates fits this weight (each group must divide K; widths must suit the format)
 // NO-BUDGET: qf-allocate-bits: budget must be a positive number of bits per weight, got 0

@@ -42,8 +42,10 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     and only its width changes, so `qf-round` (or folding) then rounds the
     weight at that width.
 
-    Candidates are the widths in `candidates` (default 2, 3, 4, 8). A
-    candidate's cost is the information it stores: codes at that width, plus
+    Candidates are listed in `candidates` (default `2,3,4,8`): a width alone
+    keeps the op's scale granularity; `4g128` is 4-bit codes with one scale
+    per group of 128 along K, offered for weights used only by `qf.matmul`
+    ops with a float result, when the group divides K. A candidate's cost is the information it stores: codes at that width, plus
     every scale (and zero point) at its storage width, plus the tensor scale;
     alignment padding of the blob is not counted. The budget bounds the sum
     of costs divided by the number of allocated weights, scales included.
@@ -65,8 +67,9 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
   let options = [
     Option<"budget", "budget", "double", "0.0",
            "Average bits per weight, scales included (required, > 0)">,
-    ListOption<"candidates", "candidates", "unsigned",
-               "Candidate code widths, 1..8 (default 2,3,4,8)">,
+    ListOption<"candidates", "candidates", "std::string",
+               "Candidates: a width 1..8 (the op's own scales), or a width, "
+               "g and a group size along K, e.g. 4g128 (default 2,3,4,8)">,
     Option<"objective", "objective", "std::string", "\"local\"",
            "Error to minimize: local (propagated is not implemented yet)">
   ];
