@@ -515,6 +515,41 @@ qforge::quantizeWithScales(const std::vector<float> &x, const TensorDesc &desc,
                            tensorScale);
 }
 
+/// Transposes a rows x cols row-major matrix.
+template <typename T>
+static std::vector<T> transposed(const std::vector<T> &m, int64_t rows,
+                                 int64_t cols) {
+  std::vector<T> out(m.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      out[c * rows + r] = m[r * cols + c];
+  return out;
+}
+
+std::optional<QuantizedTensor> qforge::transpose2D(const QuantizedTensor &q,
+                                                   std::string *error) {
+  if (q.desc.shape.size() != 2 || !q.desc.layout.isPacked()) {
+    if (error)
+      *error = "transpose2D needs a rank-2 tensor with a packed layout";
+    return std::nullopt;
+  }
+  QuantizedTensor t = q;
+  int64_t rows = q.desc.shape[0], cols = q.desc.shape[1];
+  t.desc.shape = {cols, rows};
+  if (q.desc.scheme.axis >= 0)
+    t.desc.scheme.axis = 1 - q.desc.scheme.axis;
+  t.codes = transposed(q.codes, rows, cols);
+  // Per-group scales form a matrix over the two dimensions; per-tensor and
+  // per-axis scales are a vector that does not move.
+  std::vector<int64_t> ss = scaleShape(q.desc.scheme, q.desc.shape);
+  if (ss.size() == 2) {
+    t.scales = transposed(q.scales, ss[0], ss[1]);
+    if (!q.zeroPoints.empty())
+      t.zeroPoints = transposed(q.zeroPoints, ss[0], ss[1]);
+  }
+  return t;
+}
+
 std::vector<float> qforge::dequantize(const QuantizedTensor &q) {
   const Scheme &s = q.desc.scheme;
   BlockMap blocks(q.desc);

@@ -83,6 +83,13 @@ quantizeWithScales(const std::vector<float> &x, const TensorDesc &desc,
                    const std::vector<int32_t> &zeroPoints, float tensorScale,
                    std::string *error = nullptr);
 
+/// The transpose of a rank-2 quantized tensor with a packed layout: shape
+/// and scale axis swapped, codes, scales and zero points transposed, so
+/// that dequantize(transpose2D(q)) is the transpose of dequantize(q)
+/// exactly. nullopt (with `error`) for another rank or a tiled layout.
+std::optional<QuantizedTensor> transpose2D(const QuantizedTensor &q,
+                                           std::string *error = nullptr);
+
 /// Dequantizes every element, row-major over desc.shape.
 std::vector<float> dequantize(const QuantizedTensor &q);
 

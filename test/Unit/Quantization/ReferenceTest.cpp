@@ -550,3 +550,46 @@ TEST(Quantize, PreconditionViolations) {
 }
 
 } // namespace
+
+// transpose2D commutes with dequantize for per-tensor, per-axis and grouped
+// (asymmetric) schemes, and refuses other ranks.
+TEST(Transpose2D, CommutesWithDequantize) {
+  std::vector<float> x(6 * 8);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = std::sin(0.7 * double(i)) * (1.0 + double(i % 5));
+  std::vector<Scheme> schemes(4);
+  schemes[0].bits = 4;
+  schemes[1].bits = 3;
+  schemes[1].axis = 1;
+  schemes[2].bits = 4;
+  schemes[2].axis = 0;
+  schemes[2].groupSize = 2;
+  schemes[3] = schemes[2];
+  schemes[3].format = ElementFormat::UInt;
+  schemes[3].asymmetric = true;
+  schemes[3].axis = 1;
+  schemes[3].groupSize = 4;
+  for (const Scheme &s : schemes) {
+    TensorDesc desc{{6, 8}, s, {}};
+    ASSERT_EQ(desc.verify(), "");
+    QuantizedTensor q = quantize(x, desc);
+    std::optional<QuantizedTensor> t = transpose2D(q);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->desc.shape, (std::vector<int64_t>{8, 6}));
+    EXPECT_EQ(t->desc.verify(), "");
+    std::vector<float> a = dequantize(q), b = dequantize(*t);
+    for (int64_t r = 0; r < 6; ++r)
+      for (int64_t c = 0; c < 8; ++c)
+        EXPECT_EQ(a[r * 8 + c], b[c * 6 + r]) << r << "," << c;
+    // Transposing twice gives the original back.
+    std::optional<QuantizedTensor> back = transpose2D(*t);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->codes, q.codes);
+    EXPECT_EQ(back->scales, q.scales);
+    EXPECT_EQ(back->zeroPoints, q.zeroPoints);
+  }
+  TensorDesc rank1{{8}, Scheme{}, {}};
+  std::string error;
+  EXPECT_FALSE(transpose2D(quantize(std::vector<float>(8, 1.0f), rank1), &error));
+  EXPECT_NE(error.find("rank-2"), std::string::npos);
+}
