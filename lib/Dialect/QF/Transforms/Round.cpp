@@ -1,7 +1,9 @@
 //===- Round.cpp - qf-round -----------------------------------------------===//
 //
-// Quantizes constant weights with qforge::roundToNearest (clipping search);
-// the algorithm is plain C++ (Rounding.h), this pass only reads and writes IR.
+// Quantizes constant weights with qforge::roundToNearest (clipping search)
+// or qforge::roundGPTQ (with the Hessian of the calibration activations that
+// enter the weight's matmul); the algorithms are plain C++ (Rounding.h), this
+// pass only reads and writes IR and the activation files.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,10 +11,16 @@
 
 #include "qforge/Dialect/QF/IR/QFBlob.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Quantization/Reference.h"
 #include "qforge/Quantization/Rounding.h"
+#include "qforge/Support/Npy.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Path.h"
+
+#include <cstring>
 
 namespace mlir::qf {
 #define GEN_PASS_DEF_QFROUNDPASS
@@ -23,24 +31,111 @@ using namespace mlir;
 using namespace mlir::qf;
 
 namespace {
+
+/// The matmul that consumes weight `w` with observed activations: its
+/// observe name and whether it transposes `w`. nullopt if there is none.
+std::optional<std::pair<std::string, bool>> observedUse(Value w) {
+  for (Operation *user : w.getUsers()) {
+    auto mm = dyn_cast<MatmulOp>(user);
+    if (!mm || mm.getRhs() != w)
+      continue;
+    if (auto observe = mm.getLhs().getDefiningOp<ObserveOp>())
+      return std::make_pair(observe.getName().str(), mm.getTransposeRhs());
+  }
+  return std::nullopt;
+}
+
+/// H = X^T X / rows (K x K, row-major, double) of the activations in
+/// `path`, a float32 .npy whose last dimension is K.
+std::optional<std::vector<double>> readHessian(const std::string &path,
+                                               int64_t k, std::string &error) {
+  qforge::NpyArray x;
+  if (!qforge::readNpyFile(path, x, error))
+    return std::nullopt;
+  if (x.dtype != qforge::NpyDType::F32 || x.shape.size() < 2 || x.shape.back() != k) {
+    error = path + ": expected float32 activations with last dimension " +
+            std::to_string(k) + ", got " + x.describe();
+    return std::nullopt;
+  }
+  int64_t rows = x.numElements() / k;
+  if (rows == 0) {
+    error = path + ": holds no activations";
+    return std::nullopt;
+  }
+  std::vector<float> v(static_cast<size_t>(rows * k));
+  std::memcpy(v.data(), x.data.data(), v.size() * sizeof(float));
+  std::vector<double> h(static_cast<size_t>(k * k), 0.0);
+  // Upper triangle in a fixed order (deterministic), then mirrored.
+  for (int64_t r = 0; r < rows; ++r) {
+    const float *row = v.data() + r * k;
+    for (int64_t i = 0; i < k; ++i) {
+      double xi = row[i];
+      if (xi == 0.0)
+        continue;
+      double *hi = h.data() + i * k;
+      for (int64_t j = i; j < k; ++j)
+        hi[j] += xi * double(row[j]);
+    }
+  }
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = i; j < k; ++j) {
+      h[i * k + j] /= double(rows);
+      h[j * k + i] = h[i * k + j];
+    }
+  for (double e : h)
+    if (!std::isfinite(e)) {
+      error = path + ": activations are not finite";
+      return std::nullopt;
+    }
+  return h;
+}
+
+/// Transposes a rows x cols row-major float matrix.
+std::vector<float> transposed(const std::vector<float> &m, int64_t rows,
+                              int64_t cols) {
+  std::vector<float> out(m.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      out[c * rows + r] = m[r * cols + c];
+  return out;
+}
+
 struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    qforge::RTNOptions options;
+    ModuleOp module = getOperation();
+    qforge::ClipSearch clipSearch;
     if (clip == "mse") {
-      options.clip = qforge::ClipSearch::mse();
+      clipSearch = qforge::ClipSearch::mse();
     } else if (clip != "none") {
-      getOperation().emitError()
-          << "qf-round: clip must be mse or none, got '" << clip << "'";
+      module.emitError() << "qf-round: clip must be mse or none, got '"
+                         << clip << "'";
       return signalPassFailure();
     }
+    if (method != "rtn" && method != "gptq") {
+      module.emitError() << "qf-round: method must be rtn or gptq, got '"
+                         << method << "'";
+      return signalPassFailure();
+    }
+    bool gptq = method == "gptq";
+    if (gptq && calibration.empty()) {
+      module.emitError() << "qf-round: method=gptq needs calibration=<dir> "
+                            "with the observed activations (<name>.npy)";
+      return signalPassFailure();
+    }
+    if (!(damp >= 0) || !std::isfinite(damp)) {
+      module.emitError() << "qf-round: damp must be >= 0";
+      return signalPassFailure();
+    }
+
     SmallVector<QuantizeOp> candidates;
-    getOperation().walk([&](QuantizeOp op) { candidates.push_back(op); });
+    module.walk([&](QuantizeOp op) { candidates.push_back(op); });
+    llvm::StringMap<std::vector<double>> hessians;
     for (QuantizeOp op : candidates) {
       QTensorType type = op.getResult().getType();
       qforge::Scheme scheme = type.getScheme().toScheme();
-      // Only what roundToNearest handles; the rest is left to folding.
+      // Only what the algorithms handle; the rest is left to folding.
       if (op.getScales() || type.getRank() != 2 || !scheme.isInteger() ||
           scheme.tensorScale ||
           type.getNumElements() > kMaxExpandedElements)
@@ -49,9 +144,63 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
           getFloatValues(getConstantAttr(op.getInput()));
       if (!weights)
         continue;
+      qforge::TensorDesc desc = type.getDesc();
       std::string error;
-      std::optional<qforge::RoundingResult> result = qforge::roundToNearest(
-          *weights, type.getDesc(), /*hessian=*/{}, options, &error);
+      std::optional<qforge::RoundingResult> result;
+      std::optional<std::pair<std::string, bool>> use =
+          gptq ? observedUse(op.getResult()) : std::nullopt;
+      if (gptq && !use)
+        op.emitWarning() << "qf-round: no observed matmul uses this weight "
+                            "(run -qf-instrument before calibrating); "
+                            "rounding it to nearest";
+      else if (gptq && !desc.layout.isPacked()) {
+        op.emitWarning() << "qf-round: GPTQ needs a packed layout; rounding "
+                            "this weight to nearest";
+        use.reset();
+      }
+      if (use) {
+        auto [name, transposeRhs] = *use;
+        // GPTQ works on N x K (output rows, contraction columns).
+        int64_t k = transposeRhs ? desc.shape[1] : desc.shape[0];
+        auto it = hessians.find(name);
+        if (it == hessians.end()) {
+          llvm::SmallString<256> path(calibration.getValue());
+          llvm::sys::path::append(path, name + ".npy");
+          std::optional<std::vector<double>> h =
+              readHessian(path.str().str(), k, error);
+          if (!h) {
+            op.emitError() << "qf-round: activations of '" << name
+                           << "': " << error;
+            return signalPassFailure();
+          }
+          it = hessians.try_emplace(name, std::move(*h)).first;
+        }
+        qforge::TensorDesc nk = desc;
+        std::vector<float> w = *weights;
+        if (!transposeRhs) {
+          nk.shape = {desc.shape[1], desc.shape[0]};
+          if (nk.scheme.axis >= 0)
+            nk.scheme.axis = 1 - nk.scheme.axis;
+          w = transposed(*weights, desc.shape[0], desc.shape[1]);
+        }
+        qforge::GPTQOptions options;
+        options.clip = clipSearch;
+        options.dampening = damp;
+        result = qforge::roundGPTQ(w, nk, it->second, options, &error);
+        if (result && !transposeRhs) {
+          std::optional<qforge::QuantizedTensor> t =
+              qforge::transpose2D(result->tensor, &error);
+          if (!t)
+            result.reset();
+          else
+            result->tensor = std::move(*t);
+        }
+      } else {
+        qforge::RTNOptions options;
+        options.clip = clipSearch;
+        result = qforge::roundToNearest(*weights, desc, /*hessian=*/{},
+                                        options, &error);
+      }
       if (!result) {
         op.emitError() << "qf-round: " << error;
         return signalPassFailure();

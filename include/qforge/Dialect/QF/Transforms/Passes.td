@@ -10,22 +10,39 @@
 include "mlir/Pass/PassBase.td"
 
 def QFRoundPass : Pass<"qf-round", "ModuleOp"> {
-  let summary = "Quantize constant weights by round-to-nearest with a clipping search";
+  let summary = "Quantize constant weights: round to nearest, or GPTQ with calibration";
   let description = [{
     Replaces every `qf.quantize` of a constant rank-2 float tensor (no static
     scales; integer scheme without two-level scales) by the `qf.constant`
-    that `qforge::roundToNearest` computes (include/qforge/Quantization/
-    Rounding.h): round to nearest with each block's scale chosen by a
-    clipping search over 1.00, 0.99, ..., 0.50 of its range, minimizing the
-    block's squared error (`clip=mse`, the default), or the plain absmax
-    scale of the reference (`clip=none`, the same result as folding). The
-    squared error ||W - Ŵ||² is recorded on the constant as `qf.round_error`.
-    GPTQ and AdaRound need the layers' calibration Hessians and are not
-    offered by this pass yet.
+    that the rounding algorithm computes (include/qforge/Quantization/
+    Rounding.h).
+
+    `method=rtn` (the default): `qforge::roundToNearest`, round to nearest
+    with each block's scale chosen by a clipping search over 1.00, 0.99,
+    ..., 0.50 of its range, minimizing the block's squared error
+    (`clip=mse`, the default), or the plain absmax scale of the reference
+    (`clip=none`, the same result as folding). The squared error
+    ||W - Ŵ||² is recorded on the constant as `qf.round_error`.
+
+    `method=gptq`: `qforge::roundGPTQ` with H = XᵀX / rows of the
+    activations X that enter the weight's `qf.matmul`. The matmul's left
+    operand must be a `qf.observe` (see `-qf-instrument`); X is read from
+    `<calibration>/<observe name>.npy` (float32, last dimension K, any
+    leading dimensions), as `-qf-expose-observed` and `qforge-run` write
+    it. `damp` is GPTQ's dampening (times the mean of H's diagonal).
+    `qf.round_error` is then tr((W - Ŵ) H (W - Ŵ)ᵀ). Weights with no
+    observed matmul are rounded to nearest with a warning; a missing or
+    mismatched activation file is an error.
   }];
   let options = [
     Option<"clip", "clip", "std::string", "\"mse\"",
-           "Clipping search: mse or none">
+           "Clipping search: mse or none">,
+    Option<"method", "method", "std::string", "\"rtn\"",
+           "Rounding algorithm: rtn or gptq">,
+    Option<"calibration", "calibration", "std::string", "\"\"",
+           "Directory of the observed activations (<name>.npy), for gptq">,
+    Option<"damp", "damp", "double", "0.01",
+           "GPTQ dampening, relative to the mean of H's diagonal">
   ];
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
@@ -101,6 +118,34 @@ def QFQuantizeWeightsPass : Pass<"qf-quantize-weights", "ModuleOp"> {
     Option<"group", "group", "int64_t", "0",
            "Group size along K; 0: one scale per output column">
   ];
+  let dependentDialects = ["::mlir::qf::QFDialect"];
+}
+
+def QFInstrumentPass : Pass<"qf-instrument", "ModuleOp"> {
+  let summary = "Observe the inputs of matmuls with constant weights";
+  let description = [{
+    Inserts a `qf.observe` on the left operand of every `linalg.matmul`
+    whose right operand is a constant and of every `qf.matmul` with a float
+    left operand, unless that operand is already observed. The name is the
+    op's location name (the ONNX node name `qforge-import` records), or
+    `matmul<i>` when it has none, followed by `.input`; duplicates get
+    `#2`, `#3`, ... The observed values are what calibration measures:
+    `-qf-expose-observed` returns them from the function, and
+    `-qf-round{method=gptq}` reads their Hessians.
+  }];
+  let dependentDialects = ["::mlir::qf::QFDialect"];
+}
+
+def QFExposeObservedPass : Pass<"qf-expose-observed", "ModuleOp"> {
+  let summary = "Return every observed value from its function";
+  let description = [{
+    Appends the operand of every `qf.observe` in a function to the
+    function's results, in program order, with the observe name as the
+    result attribute `qf.name`. Running the result (`qforge-run ... --output
+    y.npy,<name>.npy,...`) writes the activations that calibration uses.
+    Functions that are called from the module cannot change their type and
+    are an error.
+  }];
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
 
