@@ -26,6 +26,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include "onnx/onnx_pb.h"
@@ -51,16 +52,25 @@ struct ConstTensor {
   std::vector<int64_t> i64;
 };
 
-/// Product of `dims`, or -1 when a dimension is negative or the product
-/// exceeds kMaxElements.
+/// Product of `dims`, or -1 when a dimension is negative or the product of
+/// the non-zero dimensions exceeds kMaxElements (so that every partial
+/// product of a valid shape, as Flatten and Reshape form, is bounded too,
+/// even when a zero dimension makes the tensor empty).
 int64_t numElements(ArrayRef<int64_t> dims) {
   int64_t n = 1;
+  bool empty = false;
   for (int64_t d : dims) {
-    if (d < 0 || (d > 0 && n > kMaxElements / d))
+    if (d < 0)
+      return -1;
+    if (d == 0) {
+      empty = true;
+      continue;
+    }
+    if (n > kMaxElements / d)
       return -1;
     n *= d;
   }
-  return n;
+  return empty ? 0 : n;
 }
 
 /// Formats a shape as "2x3x4" (or "scalar").
@@ -110,6 +120,22 @@ private:
                                     StringRef name);
   /// Records a failure of `node` and returns it.
   LogicalResult fail(const onnx::NodeProto &node, const Twine &msg);
+  /// Fails (naming `node`) unless `shape`, the shape of its result, is
+  /// within the importer's bound on the number of elements.
+  LogicalResult checkResultShape(const onnx::NodeProto &node,
+                                 ArrayRef<int64_t> shape);
+  /// Reads the attribute `name` of `node` (or `dflt` when absent); fails
+  /// when the attribute has another type.
+  LogicalResult intAttr(const onnx::NodeProto &node, StringRef name,
+                        int64_t dflt, int64_t &out);
+  LogicalResult floatAttr(const onnx::NodeProto &node, StringRef name,
+                          float dflt, float &out);
+  /// Fails unless attribute `a` of `node` has type `type`.
+  LogicalResult checkAttrType(const onnx::NodeProto &node,
+                              const onnx::AttributeProto &a,
+                              onnx::AttributeProto::AttributeType type);
+  /// Fails when `name`, an output of `node`, names an existing tensor.
+  LogicalResult checkNewName(const onnx::NodeProto &node, StringRef name);
 
   Value elementwise(Location loc, ArrayRef<Value> ins,
                     ArrayRef<int64_t> outShape, const BodyFn &body);
@@ -148,14 +174,11 @@ const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
   return nullptr;
 }
 
-int64_t intAttr(const onnx::NodeProto &node, StringRef name, int64_t dflt) {
-  const onnx::AttributeProto *a = findAttr(node, name);
-  return a && a->type() == onnx::AttributeProto::INT ? a->i() : dflt;
-}
-
-float floatAttr(const onnx::NodeProto &node, StringRef name, float dflt) {
-  const onnx::AttributeProto *a = findAttr(node, name);
-  return a && a->type() == onnx::AttributeProto::FLOAT ? a->f() : dflt;
+/// The name of an attribute type ("INT", "FLOATS", ...) for messages.
+std::string attrTypeName(onnx::AttributeProto::AttributeType type) {
+  if (!onnx::AttributeProto::AttributeType_IsValid(type))
+    return "unknown type " + std::to_string(int(type));
+  return onnx::AttributeProto::AttributeType_Name(type);
 }
 
 /// Normalizes an ONNX axis (negative counts from the end); -1 if invalid.
@@ -179,6 +202,58 @@ LogicalResult Importer::fail(const onnx::NodeProto &node, const Twine &msg) {
   error = ("node '" + nodeName(node) + "' (" + node.op_type() + "): " + msg)
               .str();
   return failure();
+}
+
+LogicalResult Importer::checkResultShape(const onnx::NodeProto &node,
+                                         ArrayRef<int64_t> shape) {
+  if (numElements(shape) >= 0)
+    return success();
+  return fail(node, "result shape " + shapeStr(shape) +
+                        " is too large (more than " + Twine(kMaxElements) +
+                        " elements)");
+}
+
+LogicalResult Importer::checkAttrType(const onnx::NodeProto &node,
+                                      const onnx::AttributeProto &a,
+                                      onnx::AttributeProto::AttributeType type) {
+  if (a.type() == type)
+    return success();
+  return fail(node, "attribute '" + a.name() + "' must be " +
+                        attrTypeName(type) + ", got " +
+                        attrTypeName(a.type()));
+}
+
+LogicalResult Importer::intAttr(const onnx::NodeProto &node, StringRef name,
+                                int64_t dflt, int64_t &out) {
+  out = dflt;
+  const onnx::AttributeProto *a = findAttr(node, name);
+  if (!a)
+    return success();
+  if (failed(checkAttrType(node, *a, onnx::AttributeProto::INT)))
+    return failure();
+  out = a->i();
+  return success();
+}
+
+LogicalResult Importer::floatAttr(const onnx::NodeProto &node, StringRef name,
+                                  float dflt, float &out) {
+  out = dflt;
+  const onnx::AttributeProto *a = findAttr(node, name);
+  if (!a)
+    return success();
+  if (failed(checkAttrType(node, *a, onnx::AttributeProto::FLOAT)))
+    return failure();
+  out = a->f();
+  return success();
+}
+
+LogicalResult Importer::checkNewName(const onnx::NodeProto &node,
+                                     StringRef name) {
+  if (name.empty())
+    return fail(node, "its output has an empty name");
+  if (values.count(name) || consts.count(name))
+    return fail(node, "output '" + name + "' is already defined");
+  return success();
 }
 
 LogicalResult Importer::checkModel(const onnx::ModelProto &model) {
@@ -282,7 +357,10 @@ LogicalResult Importer::graphType(const onnx::ValueInfoProto &info,
     return err("no shape (only static shapes are supported)");
   SmallVector<int64_t> dims;
   for (auto [i, d] : llvm::enumerate(tt.shape().dim())) {
-    if (d.has_dim_value() && d.dim_value() >= 0) {
+    if (d.has_dim_value() && d.dim_value() < 0)
+      return err("dimension " + Twine(i) + " is negative (" +
+                 Twine(d.dim_value()) + ")");
+    if (d.has_dim_value()) {
       dims.push_back(d.dim_value());
     } else if (i == 0 && options.batch > 0) {
       dims.push_back(options.batch);
@@ -388,6 +466,8 @@ Importer::broadcastShape(const onnx::NodeProto &node, ArrayRef<Value> ins) {
       o = s[i];
     }
   }
+  if (failed(checkResultShape(node, out)))
+    return failure();
   return out;
 }
 
@@ -437,10 +517,14 @@ Value Importer::reshapeTo(Location loc, Value v, ArrayRef<int64_t> shape) {
   if (type.getRank() != 1) {
     auto flatType = RankedTensorType::get({type.getNumElements()},
                                           type.getElementType());
-    flat = tensor::CollapseShapeOp::create(
-        b, loc, flatType, v,
-        type.getRank() ? all(type.getRank())
-                       : SmallVector<ReassociationIndices>{});
+    // A 0-d tensor is expanded to [1] (an empty reassociation), any other
+    // rank collapsed.
+    if (type.getRank() == 0)
+      flat = tensor::ExpandShapeOp::create(b, loc, flatType, v,
+                                           SmallVector<ReassociationIndices>{});
+    else
+      flat = tensor::CollapseShapeOp::create(b, loc, flatType, v,
+                                             all(type.getRank()));
   }
   if (shape.size() == 1)
     return flat;
@@ -491,19 +575,26 @@ LogicalResult Importer::convertGemm(const onnx::NodeProto &node, Location loc,
   if (aT.getRank() != 2 || bT.getRank() != 2)
     return fail(node, "A and B must be 2-D, got " + shapeStr(aT.getShape()) +
                           " and " + shapeStr(bT.getShape()));
-  if (intAttr(node, "transA", 0))
+  int64_t transA, transB;
+  float alpha, beta;
+  if (failed(intAttr(node, "transA", 0, transA)) ||
+      failed(intAttr(node, "transB", 0, transB)) ||
+      failed(floatAttr(node, "alpha", 1.0f, alpha)) ||
+      failed(floatAttr(node, "beta", 1.0f, beta)))
+    return failure();
+  if (transA)
     a = transpose(loc, a, {1, 0});
-  if (intAttr(node, "transB", 0))
+  if (transB)
     bm = transpose(loc, bm, {1, 0});
   ArrayRef<int64_t> as = cast<RankedTensorType>(a.getType()).getShape();
   ArrayRef<int64_t> bs = cast<RankedTensorType>(bm.getType()).getShape();
   if (as[1] != bs[0])
     return fail(node, "inner dimensions differ: A' is " + shapeStr(as) +
                           ", B' is " + shapeStr(bs));
-  float alpha = floatAttr(node, "alpha", 1.0f);
-  float beta = floatAttr(node, "beta", 1.0f);
-  Value y = matmul(loc, a, bm);
   SmallVector<int64_t> shape = {as[0], bs[1]};
+  if (failed(checkResultShape(node, shape)))
+    return failure();
+  Value y = matmul(loc, a, bm);
   SmallVector<Value> operands = {y};
   if (ins.size() == 3) {
     auto c = broadcastShape(node, {y, ins[2]});
@@ -550,16 +641,27 @@ LogicalResult Importer::convertShapeOp(const onnx::NodeProto &node,
   int64_t rank = s.size();
   if (op == "Transpose") {
     SmallVector<int64_t> perm;
-    if (const onnx::AttributeProto *a = findAttr(node, "perm"))
+    if (const onnx::AttributeProto *a = findAttr(node, "perm")) {
+      if (failed(checkAttrType(node, *a, onnx::AttributeProto::INTS)))
+        return failure();
       perm.assign(a->ints().begin(), a->ints().end());
-    else
+    } else {
       for (int64_t i = rank - 1; i >= 0; --i)
         perm.push_back(i);
+    }
+    auto badPerm = [&] {
+      std::string p;
+      for (auto [i, v] : llvm::enumerate(perm))
+        p += (i ? ", " : "") + std::to_string(v);
+      return fail(node, "perm [" + p + "] is not a permutation of " +
+                            Twine(rank) + " dimensions");
+    };
+    if (int64_t(perm.size()) != rank)
+      return badPerm();
     SmallVector<bool> seen(rank, false);
     for (int64_t p : perm) {
-      if (p < 0 || p >= rank || seen[p] || int64_t(perm.size()) != rank)
-        return fail(node, "perm is not a permutation of " + Twine(rank) +
-                              " dimensions");
+      if (p < 0 || p >= rank || seen[p])
+        return badPerm();
       seen[p] = true;
     }
     out = transpose(loc, ins[0], perm);
@@ -567,12 +669,20 @@ LogicalResult Importer::convertShapeOp(const onnx::NodeProto &node,
   }
   SmallVector<int64_t> shape;
   if (op == "Flatten") {
-    int64_t axis = intAttr(node, "axis", 1);
+    int64_t axis;
+    if (failed(intAttr(node, "axis", 1, axis)))
+      return failure();
+    int64_t orig = axis;
     if (axis < 0)
       axis += rank;
     if (axis < 0 || axis > rank)
-      return fail(node, "axis out of range for rank " + Twine(rank));
-    shape = {numElements(s.take_front(axis)), numElements(s.drop_front(axis))};
+      return fail(node, "axis " + Twine(orig) + " out of range for rank " +
+                            Twine(rank));
+    int64_t outer = numElements(s.take_front(axis));
+    int64_t inner = numElements(s.drop_front(axis));
+    if (outer < 0 || inner < 0)
+      return fail(node, "cannot flatten " + shapeStr(s) + ": too large");
+    shape = {outer, inner};
   } else { // Reshape
     if (ins.size() != 1)
       return fail(node, "expects 2 inputs");
@@ -581,33 +691,54 @@ LogicalResult Importer::convertShapeOp(const onnx::NodeProto &node,
       return failure();
     if ((*c)->dims.size() != 1)
       return fail(node, "shape must be 1-D");
-    if (intAttr(node, "allowzero", 0))
+    int64_t allowZero;
+    if (failed(intAttr(node, "allowzero", 0, allowZero)))
+      return failure();
+    if (allowZero)
       return fail(node, "allowzero = 1 is not supported");
+    // `known`: the product of the non-zero target dimensions (a 0 copied
+    // from a zero-sized input dimension makes the result empty).
     int64_t known = 1, infer = -1;
+    bool hasZero = false;
     for (auto [i, target] : llvm::enumerate((*c)->i64)) {
       int64_t d = target;
-      if (d == 0 && int64_t(i) < rank)
+      bool copied = d == 0 && int64_t(i) < rank;
+      if (copied)
         d = s[i];
-      if (d == -1 && infer < 0) {
+      if (target == -1) {
+        if (infer >= 0)
+          return fail(node, "more than one -1 in the target shape");
         infer = i;
         shape.push_back(1);
         continue;
       }
-      if (d <= 0)
-        return fail(node, "invalid target dimension " + Twine(d));
+      if (d < 0 || (d == 0 && !copied))
+        return fail(node, "invalid target dimension " + Twine(target) +
+                              " at index " + Twine(i));
       shape.push_back(d);
+      if (d == 0) {
+        hasZero = true;
+        continue;
+      }
+      if (d > kMaxElements / known)
+        return fail(node, "target shape too large (more than " +
+                              Twine(kMaxElements) + " elements)");
       known *= d;
-      if (known > kMaxElements)
-        return fail(node, "target shape too large");
     }
     int64_t total = numElements(s);
+    if (total < 0)
+      return fail(node, "input shape " + shapeStr(s) + " is too large");
     if (infer >= 0) {
+      if (hasZero)
+        return fail(node, "cannot infer -1 next to a zero-sized dimension");
       if (total % known)
         return fail(node, "cannot infer -1: " + Twine(total) +
                               " elements not divisible by " + Twine(known));
       shape[infer] = total / known;
     }
   }
+  if (failed(checkResultShape(node, shape)))
+    return failure();
   if (numElements(shape) != numElements(s))
     return fail(node, "cannot reshape " + shapeStr(s) + " to " +
                           shapeStr(shape));
@@ -621,42 +752,88 @@ LogicalResult Importer::convertConstant(const onnx::NodeProto &node) {
     return fail(node, "expects exactly one value attribute");
   const onnx::AttributeProto &a = node.attribute(0);
   ConstTensor c;
-  if (a.name() == "value" && a.type() == onnx::AttributeProto::TENSOR) {
-    if (failed(readTensor(a.t(), "Constant", c)))
+  using AT = onnx::AttributeProto;
+  auto expect = [&](AT::AttributeType type) {
+    return checkAttrType(node, a, type);
+  };
+  if (a.name() == "value") {
+    if (failed(expect(AT::TENSOR)) ||
+        failed(readTensor(a.t(), "Constant", c)))
       return failure();
   } else if (a.name() == "value_float") {
+    if (failed(expect(AT::FLOAT)))
+      return failure();
     c = {onnx::TensorProto::FLOAT, {}, {a.f()}, {}};
   } else if (a.name() == "value_floats") {
+    if (failed(expect(AT::FLOATS)))
+      return failure();
     c = {onnx::TensorProto::FLOAT, {a.floats_size()},
          {a.floats().begin(), a.floats().end()}, {}};
   } else if (a.name() == "value_int") {
+    if (failed(expect(AT::INT)))
+      return failure();
     c = {onnx::TensorProto::INT64, {}, {}, {a.i()}};
   } else if (a.name() == "value_ints") {
+    if (failed(expect(AT::INTS)))
+      return failure();
     c = {onnx::TensorProto::INT64, {a.ints_size()}, {},
          {a.ints().begin(), a.ints().end()}};
   } else {
     return fail(node, "attribute '" + a.name() + "' is not supported");
   }
+  if (numElements(c.dims) < 0)
+    return fail(node, "value too large");
   consts[node.output(0)] = std::move(c);
   return success();
+}
+
+/// The number of inputs operator `op` takes: [min, max]. Inputs from min
+/// on are optional (an empty name omits one).
+std::pair<int, int> inputArity(StringRef op) {
+  if (op == "Constant")
+    return {0, 0};
+  if (op == "Gemm")
+    return {2, 3};
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" ||
+      op == "MatMul" || op == "Reshape")
+    return {2, 2};
+  return {1, 1}; // Identity, Relu, Tanh, Sigmoid, Softmax, Flatten, Transpose
 }
 
 LogicalResult Importer::convertNode(const onnx::NodeProto &node) {
   StringRef op = node.op_type();
   if (node.output_size() != 1)
     return fail(node, "expects one output, has " + Twine(node.output_size()));
+  if (failed(checkNewName(node, node.output(0))))
+    return failure();
+  auto [minIn, maxIn] = inputArity(op);
+  if (node.input_size() < minIn || node.input_size() > maxIn) {
+    std::string want = std::to_string(minIn);
+    if (maxIn != minIn)
+      want += " to " + std::to_string(maxIn);
+    return fail(node, "expects " + want + " input" + (maxIn == 1 ? "" : "s") +
+                          ", has " + Twine(node.input_size()));
+  }
+  for (int i = 0; i < minIn; ++i)
+    if (node.input(i).empty())
+      return fail(node, "input " + Twine(i) +
+                            " is required but its name is empty");
   if (op == "Constant")
     return convertConstant(node);
   Location loc = NameLoc::get(b.getStringAttr(nodeName(node)), fileLoc);
   // Reshape's shape is read as data, not as a value.
   int numValues = op == "Reshape" ? 1 : node.input_size();
-  if (node.input_size() < 1 || (op == "Reshape" && node.input_size() != 2))
-    return fail(node, "wrong number of inputs (" + Twine(node.input_size()) +
-                          ")");
+  // Inputs by position; only optional (trailing) ones may be omitted, so
+  // the first omitted one ends the list.
   SmallVector<Value> ins;
   for (int i = 0; i < numValues; ++i) {
-    if (node.input(i).empty())
-      continue; // an omitted optional input
+    if (node.input(i).empty()) {
+      for (int j = i + 1; j < numValues; ++j)
+        if (!node.input(j).empty())
+          return fail(node, "omitted input " + Twine(i) +
+                                " before a given one is not supported");
+      break;
+    }
     auto v = get(node, node.input(i));
     if (failed(v))
       return failure();
@@ -702,7 +879,10 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &node) {
         });
   } else if (op == "Softmax") {
     int64_t rank = type0.getRank();
-    int64_t axis = normAxis(intAttr(node, "axis", opset >= 13 ? -1 : 1), rank);
+    int64_t axisAttr;
+    if (failed(intAttr(node, "axis", opset >= 13 ? -1 : 1, axisAttr)))
+      return failure();
+    int64_t axis = normAxis(axisAttr, rank);
     if (rank == 0 || axis != rank - 1)
       return fail(node, "only the last axis is supported (rank " +
                             Twine(rank) + ")");
@@ -722,6 +902,9 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &node) {
       return fail(node, "inner dimensions differ: " +
                             shapeStr(type0.getShape()) + " x " +
                             shapeStr(bT.getShape()));
+    if (failed(checkResultShape(
+            node, {type0.getDimSize(0), bT.getDimSize(1)})))
+      return failure();
     out = matmul(loc, ins[0], ins[1]);
   } else if (op == "Gemm") {
     if (failed(convertGemm(node, loc, ins, out)))
@@ -741,6 +924,14 @@ LogicalResult Importer::run(const onnx::ModelProto &model, ModuleOp module) {
     return failure();
   const onnx::GraphProto &graph = model.graph();
   for (const onnx::TensorProto &t : graph.initializer()) {
+    if (t.name().empty()) {
+      error = "an initializer has an empty name";
+      return failure();
+    }
+    if (consts.count(t.name())) {
+      error = "initializer '" + t.name() + "' is defined twice";
+      return failure();
+    }
     ConstTensor c;
     if (failed(readTensor(t, "initializer", c)))
       return failure();
@@ -749,9 +940,18 @@ LogicalResult Importer::run(const onnx::ModelProto &model, ModuleOp module) {
   // Graph inputs that are initializers are constants, not arguments.
   SmallVector<Type> argTypes;
   SmallVector<const onnx::ValueInfoProto *> args;
+  llvm::StringSet<> argNames;
   for (const onnx::ValueInfoProto &in : graph.input()) {
     if (consts.count(in.name()))
       continue;
+    if (in.name().empty()) {
+      error = "a graph input has an empty name";
+      return failure();
+    }
+    if (!argNames.insert(in.name()).second) {
+      error = "input '" + in.name() + "' is declared twice";
+      return failure();
+    }
     RankedTensorType type;
     if (failed(graphType(in, "input", type, /*allowDynamic=*/false)))
       return failure();
@@ -788,14 +988,16 @@ LogicalResult Importer::run(const onnx::ModelProto &model, ModuleOp module) {
     if (failed(v))
       return failure();
     auto type = cast<RankedTensorType>(v->getType());
+    bool mismatch = type.getRank() != decl.getRank();
     for (auto [d, e] : llvm::zip(type.getShape(), decl.getShape()))
-      if (type.getRank() != decl.getRank() ||
-          (!ShapedType::isDynamic(e) && d != e)) {
-        error = "output '" + o.name() + "': computed shape " +
-                shapeStr(type.getShape()) + ", declared " +
-                shapeStr(decl.getShape());
-        return failure();
-      }
+      if (!ShapedType::isDynamic(e) && d != e)
+        mismatch = true;
+    if (mismatch) {
+      error = "output '" + o.name() + "': computed shape " +
+              shapeStr(type.getShape()) + ", declared " +
+              shapeStr(decl.getShape());
+      return failure();
+    }
     results.push_back(*v);
     resultTypes.push_back(type);
   }

@@ -27,7 +27,7 @@ static cl::opt<std::string> outputFile("o", cl::init("-"),
 static cl::opt<int64_t>
     batch("batch", cl::init(0),
           cl::desc("Size of a symbolic first dimension of the graph inputs "
-                   "and outputs"));
+                   "and outputs (0, the default: none)"));
 
 /// Prints `msg` as qforge-import's error and returns the exit code 1.
 static int fail(const llvm::Twine &msg) {
@@ -41,7 +41,9 @@ int main(int argc, char **argv) {
   mlir::registerAsmPrinterCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "qforge ONNX importer\n");
   if (batch < 0)
-    return fail("--batch must be positive");
+    return fail("--batch must be a positive size (or 0, the default, to "
+                "leave symbolic dimensions unset), got " +
+                llvm::Twine(int64_t(batch)));
   mlir::MLIRContext context;
   qforge::ONNXImportOptions options;
   options.batch = batch;

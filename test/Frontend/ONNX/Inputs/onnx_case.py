@@ -45,6 +45,7 @@ def case(prefix, nodes, inputs, outputs, inits=(), opset=13,
     model.ir_version = 8
     onnx.save(model, prefix + ".onnx")
     for i, a in enumerate(inputs.values()):
-        np.save(f"{prefix}.in{i}.npy", np.ascontiguousarray(a))
+        # np.array, not np.ascontiguousarray: that makes a 0-d array 1-d.
+        np.save(f"{prefix}.in{i}.npy", np.array(a, order="C"))
     for i, a in enumerate(outputs.values()):
-        np.save(f"{prefix}.ref{i}.npy", np.ascontiguousarray(a, np.float32))
+        np.save(f"{prefix}.ref{i}.npy", np.array(a, np.float32, order="C"))
