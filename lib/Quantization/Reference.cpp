@@ -526,6 +526,11 @@ static std::vector<T> transposed(const std::vector<T> &m, int64_t rows,
   return out;
 }
 
+std::vector<float> qforge::transposeMatrix(const std::vector<float> &m,
+                                           int64_t rows, int64_t cols) {
+  return transposed(m, rows, cols);
+}
+
 std::optional<QuantizedTensor> qforge::transpose2D(const QuantizedTensor &q,
                                                    std::string *error) {
   if (q.desc.shape.size() != 2 || !q.desc.layout.isPacked()) {

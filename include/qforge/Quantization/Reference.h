@@ -83,6 +83,10 @@ quantizeWithScales(const std::vector<float> &x, const TensorDesc &desc,
                    const std::vector<int32_t> &zeroPoints, float tensorScale,
                    std::string *error = nullptr);
 
+/// The transpose of a rows x cols row-major matrix.
+std::vector<float> transposeMatrix(const std::vector<float> &m, int64_t rows,
+                                   int64_t cols);
+
 /// The transpose of a rank-2 quantized tensor with a packed layout: shape
 /// and scale axis swapped, codes, scales and zero points transposed, so
 /// that dequantize(transpose2D(q)) is the transpose of dequantize(q)

@@ -90,16 +90,6 @@ std::optional<std::vector<double>> readHessian(const std::string &path,
   return h;
 }
 
-/// Transposes a rows x cols row-major float matrix.
-std::vector<float> transposed(const std::vector<float> &m, int64_t rows,
-                              int64_t cols) {
-  std::vector<float> out(m.size());
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c)
-      out[c * rows + r] = m[r * cols + c];
-  return out;
-}
-
 struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
   using Base::Base;
 
@@ -181,7 +171,7 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
           nk.shape = {desc.shape[1], desc.shape[0]};
           if (nk.scheme.axis >= 0)
             nk.scheme.axis = 1 - nk.scheme.axis;
-          w = transposed(*weights, desc.shape[0], desc.shape[1]);
+          w = qforge::transposeMatrix(*weights, desc.shape[0], desc.shape[1]);
         }
         qforge::GPTQOptions options;
         options.clip = clipSearch;
