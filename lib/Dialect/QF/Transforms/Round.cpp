@@ -9,18 +9,18 @@
 
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
+#include "CalibrationData.h"
+
 #include "qforge/Dialect/QF/IR/QFBlob.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Quantization/Reference.h"
 #include "qforge/Quantization/Rounding.h"
-#include "qforge/Support/Npy.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/Support/Path.h"
 
-#include <cstring>
+#include <cmath>
 
 namespace mlir::qf {
 #define GEN_PASS_DEF_QFROUNDPASS
@@ -46,28 +46,16 @@ std::optional<std::pair<std::string, bool>> observedUse(Value w) {
 }
 
 /// H = X^T X / rows (K x K, row-major, double) of the activations in
-/// `path`, a float32 .npy whose last dimension is K.
-std::optional<std::vector<double>> readHessian(const std::string &path,
+/// `<dir>/<name>.npy`, summed in a fixed order (deterministic).
+std::optional<std::vector<double>> readHessian(const std::string &dir,
+                                               const std::string &name,
                                                int64_t k, std::string &error) {
-  qforge::NpyArray x;
-  if (!qforge::readNpyFile(path, x, error))
+  std::optional<Activations> x = readActivations(dir, name, k, error);
+  if (!x)
     return std::nullopt;
-  if (x.dtype != qforge::NpyDType::F32 || x.shape.size() < 2 || x.shape.back() != k) {
-    error = path + ": expected float32 activations with last dimension " +
-            std::to_string(k) + ", got " + x.describe();
-    return std::nullopt;
-  }
-  int64_t rows = x.numElements() / k;
-  if (rows == 0) {
-    error = path + ": holds no activations";
-    return std::nullopt;
-  }
-  std::vector<float> v(static_cast<size_t>(rows * k));
-  std::memcpy(v.data(), x.data.data(), v.size() * sizeof(float));
   std::vector<double> h(static_cast<size_t>(k * k), 0.0);
-  // Upper triangle in a fixed order (deterministic), then mirrored.
-  for (int64_t r = 0; r < rows; ++r) {
-    const float *row = v.data() + r * k;
+  for (int64_t r = 0; r < x->rows; ++r) {
+    const float *row = x->values.data() + r * k;
     for (int64_t i = 0; i < k; ++i) {
       double xi = row[i];
       if (xi == 0.0)
@@ -79,12 +67,12 @@ std::optional<std::vector<double>> readHessian(const std::string &path,
   }
   for (int64_t i = 0; i < k; ++i)
     for (int64_t j = i; j < k; ++j) {
-      h[i * k + j] /= double(rows);
+      h[i * k + j] /= double(x->rows);
       h[j * k + i] = h[i * k + j];
     }
   for (double e : h)
     if (!std::isfinite(e)) {
-      error = path + ": activations are not finite";
+      error = name + ".npy: activations are not finite";
       return std::nullopt;
     }
   return h;
@@ -154,10 +142,8 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
         int64_t k = transposeRhs ? desc.shape[1] : desc.shape[0];
         auto it = hessians.find(name);
         if (it == hessians.end()) {
-          llvm::SmallString<256> path(calibration.getValue());
-          llvm::sys::path::append(path, name + ".npy");
           std::optional<std::vector<double>> h =
-              readHessian(path.str().str(), k, error);
+              readHessian(calibration, name, k, error);
           if (!h) {
             op.emitError() << "qf-round: activations of '" << name
                            << "': " << error;

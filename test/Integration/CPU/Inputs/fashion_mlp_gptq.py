@@ -1,4 +1,4 @@
-# Top-1 accuracies of the GPTQ and RTN 2-bit runs (see fashion-mlp-gptq.mlir).
+# Top-1 accuracies of the GPTQ and RTN 2-bit runs and of W8A8 (see fashion-mlp-gptq.mlir).
 import json
 import sys
 
@@ -13,8 +13,9 @@ def top1(name):
     return float((np.load(f"{tmp}/{name}.npy").argmax(1) == labels).mean() * 100)
 
 
-gptq, rtn = top1("gptq"), top1("rtn")
-print(f"fp32 {fp32:.2f}% gptq-w2 {gptq:.2f}% rtn-w2 {rtn:.2f}%")
+gptq, rtn, w8a8 = top1("gptq"), top1("rtn"), top1("w8a8")
+print(f"fp32 {fp32:.2f}% gptq-w2 {gptq:.2f}% rtn-w2 {rtn:.2f}% w8a8 {w8a8:.2f}%")
 assert fp32 - gptq <= 1.5, ("GPTQ 2-bit loses too much", fp32, gptq)
 assert gptq - rtn >= 2.0, ("GPTQ does not beat RTN at 2 bits", gptq, rtn)
+assert fp32 - w8a8 <= 0.5, ("W8A8 loses too much", fp32, w8a8)
 print("ok")

@@ -149,4 +149,38 @@ def QFExposeObservedPass : Pass<"qf-expose-observed", "ModuleOp"> {
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
 
+def QFQuantizeActivationsPass : Pass<"qf-quantize-activations", "ModuleOp"> {
+  let summary = "Static int8 activations from calibration ranges (W8A8)";
+  let description = [{
+    For every `qf.matmul` whose left operand is a float `qf.observe` and
+    whose weights have an integer scheme the integer matmul accepts
+    (per-tensor, per output column, or groups along K) and whose result is
+    float, quantizes the left operand with a static per-tensor scale and
+    makes the matmul accumulate the integer products in i32:
+
+    ```mlir
+    %s = arith.constant dense<0.0213> : tensor<f32>
+    %qx = qf.quantize %x scales(%s : tensor<f32>) : tensor<MxKxf32> -> !qf.qtensor<MxKxf32, #qf.scheme<i8>>
+    %y = qf.matmul %qx, %w acc(i32) : ...
+    ```
+
+    The scale is T / 127 for the clipping threshold T that `method`
+    (`minmax`, `percentile`, `mse` or `entropy`, include/qforge/
+    Quantization/Calibration.h) picks from a 2048-bin histogram of |x| over
+    the activations in `<calibration>/<observe name>.npy` (the files of the
+    calibration flow, see `-qf-round{method=gptq}`). `percentile` is the
+    fraction kept by `method=percentile`. A missing or mismatched file is an
+    error; activations that are all zero are an error too (no scale).
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", "\"\"",
+           "Directory of the observed activations (<name>.npy)">,
+    Option<"method", "method", "std::string", "\"minmax\"",
+           "Range method: minmax, percentile, mse or entropy">,
+    Option<"percentile", "percentile", "double", "0.9999",
+           "Fraction of |x| kept by method=percentile">
+  ];
+  let dependentDialects = ["::mlir::qf::QFDialect", "::mlir::arith::ArithDialect"];
+}
+
 #endif // QFORGE_DIALECT_QF_TRANSFORMS_PASSES_TD

@@ -1,0 +1,135 @@
+//===- QuantizeActivations.cpp - qf-quantize-activations ------------------===//
+//
+// Static per-tensor int8 activations for matmuls with integer weights: the
+// scale comes from a clipping threshold chosen on a histogram of the
+// calibration activations (qforge::threshold, plain C++ in Calibration.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Dialect/QF/Transforms/Passes.h"
+
+#include "CalibrationData.h"
+
+#include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Quantization/Calibration.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <cmath>
+
+namespace mlir::qf {
+#define GEN_PASS_DEF_QFQUANTIZEACTIVATIONSPASS
+#include "qforge/Dialect/QF/Transforms/Passes.h.inc"
+} // namespace mlir::qf
+
+using namespace mlir;
+using namespace mlir::qf;
+
+namespace {
+
+constexpr unsigned kHistogramBins = 2048;
+
+/// Whether an integer matmul takes weights of `type` (as its verifier
+/// requires for a quantized lhs with a float result).
+bool acceptsQuantizedLhs(MatmulOp op) {
+  qforge::Scheme ws = op.getRhs().getType().getScheme().toScheme();
+  if (!ws.isInteger() || ws.tensorScale ||
+      !isa<FloatType>(op.getResult().getType().getElementType()))
+    return false;
+  int64_t kAxis = op.getTransposeRhs() ? 1 : 0;
+  int64_t nAxis = 1 - kAxis;
+  return ws.isPerTensor() || (ws.isPerAxis() && ws.axis == nAxis) ||
+         (ws.isPerGroup() && ws.axis == kAxis);
+}
+
+struct QuantizeActivationsPass
+    : qf::impl::QFQuantizeActivationsPassBase<QuantizeActivationsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::optional<qforge::RangeMethod> rangeMethod =
+        qforge::parseRangeMethod(method);
+    if (!rangeMethod) {
+      module.emitError() << "qf-quantize-activations: method must be minmax, "
+                            "percentile, mse or entropy, got '"
+                         << method << "'";
+      return signalPassFailure();
+    }
+    if (!(percentile > 0 && percentile <= 1)) {
+      module.emitError() << "qf-quantize-activations: percentile must be in "
+                            "(0, 1]";
+      return signalPassFailure();
+    }
+    if (calibration.empty()) {
+      module.emitError() << "qf-quantize-activations: needs calibration=<dir> "
+                            "with the observed activations (<name>.npy)";
+      return signalPassFailure();
+    }
+    double param = *rangeMethod == qforge::RangeMethod::Percentile ? percentile
+                   : *rangeMethod == qforge::RangeMethod::Entropy  ? 128.0
+                                                                   : 127.0;
+
+    SmallVector<MatmulOp> matmuls;
+    module.walk([&](MatmulOp op) {
+      if (isa<RankedTensorType>(op.getLhs().getType()) &&
+          op.getLhs().getDefiningOp<ObserveOp>() && acceptsQuantizedLhs(op))
+        matmuls.push_back(op);
+    });
+    llvm::StringMap<float> scales;
+    for (MatmulOp op : matmuls) {
+      auto observe = op.getLhs().getDefiningOp<ObserveOp>();
+      auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+      if (!lhsType.getElementType().isF32())
+        continue;
+      std::string name = observe.getName().str();
+      auto it = scales.find(name);
+      if (it == scales.end()) {
+        std::string error;
+        std::optional<Activations> x = readActivations(
+            calibration, name, lhsType.getShape().back(), error);
+        if (!x) {
+          op.emitError() << "qf-quantize-activations: activations of '"
+                         << name << "': " << error;
+          return signalPassFailure();
+        }
+        double absMax = 0;
+        for (float v : x->values)
+          if (std::isfinite(v))
+            absMax = std::max(absMax, double(std::fabs(v)));
+        if (!(absMax > 0)) {
+          op.emitError() << "qf-quantize-activations: activations of '"
+                         << name << "' are all zero (or not finite): no scale";
+          return signalPassFailure();
+        }
+        qforge::AbsHistogram h(kHistogramBins, absMax);
+        h.add(x->values.data(), static_cast<int64_t>(x->values.size()));
+        double t = qforge::threshold(h, *rangeMethod, param);
+        if (!(t > 0))
+          t = absMax;
+        it = scales.try_emplace(name, float(t / 127.0)).first;
+      }
+      OpBuilder b(op);
+      Location loc = op.getLoc();
+      auto scaleType = RankedTensorType::get({}, b.getF32Type());
+      Value scale = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(scaleType, it->second));
+      qforge::Scheme scheme; // signed 8-bit, one scale
+      auto qType = QTensorType::get(
+          &getContext(), lhsType.getShape(), lhsType.getElementType(),
+          SchemeAttr::fromScheme(&getContext(), scheme), LayoutAttr());
+      Value qx = QuantizeOp::create(b, loc, qType, op.getLhs(), scale,
+                                    Value(), Value());
+      op.getLhsMutable().assign(qx);
+      op.setAccTypeAttr(TypeAttr::get(b.getI32Type()));
+      // E.g. an i32 accumulator too narrow for a very long K.
+      if (failed(op.verifyInvariants()))
+        return signalPassFailure();
+      op->setAttr("qf.activation_scale", b.getF32FloatAttr(it->second));
+    }
+  }
+};
+} // namespace
