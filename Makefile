@@ -19,6 +19,8 @@ check: build
 
 demo: build
 	@examples/quickstart/run.sh $(BUILD)
+	@echo
+	@examples/models/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
