@@ -161,7 +161,9 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
     std::vector<std::vector<qforge::Candidate>> problem;
     std::vector<std::vector<qforge::Scheme>> schemes;
     std::vector<int> tied;
-    llvm::DenseMap<Value, int> groupOf;
+    // Tied: quantizes of the same constant to the same scheme whose users
+    // offer the same candidates.
+    llvm::DenseMap<std::tuple<Value, Attribute, int64_t>, int> groupOf;
     double totalWeights = 0;
     qforge::RTNOptions options;
     options.clip = qforge::ClipSearch::mse();
@@ -201,7 +203,11 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
         return signalPassFailure();
       }
       Value input = layer.op.getInput();
-      auto [it, inserted] = groupOf.try_emplace(input, int(groupOf.size()));
+      auto [it, inserted] = groupOf.try_emplace(
+          std::make_tuple(input,
+                          Attribute(layer.op.getResult().getType().getScheme()),
+                          kAxis),
+          int(groupOf.size()));
       (void)inserted;
       tied.push_back(it->second);
       problem.push_back(std::move(row));

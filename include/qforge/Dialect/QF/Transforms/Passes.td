@@ -71,7 +71,7 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     clipping search at that width (`qforge::roundToNearest`); the gain of
     each layer to the model output (`objective=propagated`) needs
     calibration data and is not implemented yet. Quantizes of the same
-    constant are tied: they get the same width.
+    constant to the same scheme are tied: they get the same candidate.
 
     Eligible: what `qf-round` handles (constant rank-2 float input, no static
     scales, integer scheme without a tensor scale) and whose result is used
