@@ -47,7 +47,19 @@ struct ExposeObservedPass
                          << " has more than one block";
         return signalPassFailure();
       }
-      auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+      for (ObserveOp op : observes)
+        if (op->getBlock() != &func.getBody().front()) {
+          op.emitError() << "qf-expose-observed: '" << op.getName()
+                         << "' is inside a nested region; only observes in "
+                            "the function body can be returned";
+          return signalPassFailure();
+        }
+      auto ret = dyn_cast<func::ReturnOp>(func.getBody().front().getTerminator());
+      if (!ret) {
+        func.emitError() << "qf-expose-observed: @" << func.getSymName()
+                         << " does not end in func.return";
+        return signalPassFailure();
+      }
       SmallVector<Value> results(ret.getOperands());
       SmallVector<Type> types(func.getResultTypes());
       unsigned first = results.size();

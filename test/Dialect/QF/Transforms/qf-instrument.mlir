@@ -1,6 +1,6 @@
 // RUN: qforge-opt %s -qf-instrument -mlir-print-debuginfo | FileCheck %s
 // RUN: qforge-opt %s -qf-instrument -qf-expose-observed | FileCheck %s --check-prefix=EXPOSE
-// RUN: qforge-opt %S/Inputs/expose-called.mlir -qf-expose-observed -verify-diagnostics
+// RUN: qforge-opt %S/Inputs/expose-called.mlir -split-input-file -qf-expose-observed -verify-diagnostics
 
 // Matmul inputs are observed under the op's location name (the ONNX node
 // name), or matmul<i>; a second op with the same name gets "#2"; an
