@@ -91,15 +91,18 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
                          << clip << "'";
       return signalPassFailure();
     }
-    if (method != "rtn" && method != "gptq") {
-      module.emitError() << "qf-round: method must be rtn or gptq, got '"
+    if (method != "rtn" && method != "gptq" && method != "adaround") {
+      module.emitError() << "qf-round: method must be rtn, gptq or adaround, "
+                            "got '"
                          << method << "'";
       return signalPassFailure();
     }
-    bool gptq = method == "gptq";
+    // Both calibration-aware methods take the layer's Hessian.
+    bool gptq = method != "rtn";
     if (gptq && calibration.empty()) {
-      module.emitError() << "qf-round: method=gptq needs calibration=<dir> "
-                            "with the observed activations (<name>.npy)";
+      module.emitError() << "qf-round: method=" << method
+                         << " needs calibration=<dir> with the observed "
+                            "activations (<name>.npy)";
       return signalPassFailure();
     }
     if (!(damp >= 0) || !std::isfinite(damp)) {
@@ -132,13 +135,15 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
                             "(run -qf-instrument before calibrating); "
                             "rounding it to nearest";
       else if (gptq && !desc.layout.isPacked()) {
-        op.emitWarning() << "qf-round: GPTQ needs a packed layout; rounding "
-                            "this weight to nearest";
+        op.emitWarning() << "qf-round: method=" << method
+                         << " needs a packed layout; rounding this weight to "
+                            "nearest";
         use.reset();
       }
       if (use) {
         auto [name, transposeRhs] = *use;
-        // GPTQ works on N x K (output rows, contraction columns).
+        // GPTQ and AdaRound work on N x K (output rows, contraction
+        // columns).
         int64_t k = transposeRhs ? desc.shape[1] : desc.shape[0];
         auto it = hessians.find(name);
         if (it == hessians.end()) {
@@ -159,10 +164,17 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
             nk.scheme.axis = 1 - nk.scheme.axis;
           w = qforge::transposeMatrix(*weights, desc.shape[0], desc.shape[1]);
         }
-        qforge::GPTQOptions options;
-        options.clip = clipSearch;
-        options.dampening = damp;
-        result = qforge::roundGPTQ(w, nk, it->second, options, &error);
+        if (method == "gptq") {
+          qforge::GPTQOptions options;
+          options.clip = clipSearch;
+          options.dampening = damp;
+          result = qforge::roundGPTQ(w, nk, it->second, options, &error);
+        } else {
+          qforge::AdaRoundOptions options;
+          options.clip = clipSearch;
+          options.iterations = iterations;
+          result = qforge::roundAdaRound(w, nk, it->second, options, &error);
+        }
         if (result && !transposeRhs) {
           std::optional<qforge::QuantizedTensor> t =
               qforge::transpose2D(result->tensor, &error);

@@ -33,16 +33,22 @@ def QFRoundPass : Pass<"qf-round", "ModuleOp"> {
     `qf.round_error` is then tr((W - Ŵ) H (W - Ŵ)ᵀ). Weights with no
     observed matmul are rounded to nearest with a warning; a missing or
     mismatched activation file is an error.
+
+    `method=adaround`: `qforge::roundAdaRound` with the same Hessians,
+    `iterations` full-batch Adam steps per layer (each costs about 2 N K²
+    flops, so large layers take long).
   }];
   let options = [
     Option<"clip", "clip", "std::string", "\"mse\"",
            "Clipping search: mse or none">,
     Option<"method", "method", "std::string", "\"rtn\"",
-           "Rounding algorithm: rtn or gptq">,
+           "Rounding algorithm: rtn, gptq or adaround">,
     Option<"calibration", "calibration", "std::string", "\"\"",
-           "Directory of the observed activations (<name>.npy), for gptq">,
+           "Directory of the observed activations (<name>.npy), for gptq and adaround">,
     Option<"damp", "damp", "double", "0.01",
-           "GPTQ dampening, relative to the mean of H's diagonal">
+           "GPTQ dampening, relative to the mean of H's diagonal">,
+    Option<"iterations", "iterations", "unsigned", "1000",
+           "AdaRound optimization steps per layer">
   ];
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
