@@ -98,8 +98,8 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
       return signalPassFailure();
     }
     // Both calibration-aware methods take the layer's Hessian.
-    bool gptq = method != "rtn";
-    if (gptq && calibration.empty()) {
+    bool calibrated = method != "rtn";
+    if (calibrated && calibration.empty()) {
       module.emitError() << "qf-round: method=" << method
                          << " needs calibration=<dir> with the observed "
                             "activations (<name>.npy)";
@@ -129,12 +129,12 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
       std::string error;
       std::optional<qforge::RoundingResult> result;
       std::optional<std::pair<std::string, bool>> use =
-          gptq ? observedUse(op.getResult()) : std::nullopt;
-      if (gptq && !use)
+          calibrated ? observedUse(op.getResult()) : std::nullopt;
+      if (calibrated && !use)
         op.emitWarning() << "qf-round: no observed matmul uses this weight "
                             "(run -qf-instrument before calibrating); "
                             "rounding it to nearest";
-      else if (gptq && !desc.layout.isPacked()) {
+      else if (calibrated && !desc.layout.isPacked()) {
         op.emitWarning() << "qf-round: method=" << method
                          << " needs a packed layout; rounding this weight to "
                             "nearest";
