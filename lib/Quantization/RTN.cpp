@@ -8,6 +8,8 @@
 
 #include "qforge/Quantization/Rounding.h"
 
+#include "FloatUtil.h"
+
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -17,30 +19,10 @@
 #include <limits>
 
 using namespace qforge;
+using qforge::detail::roundHalfEven;
+using qforge::detail::toFloatSaturating;
 
 namespace {
-
-/// Round half to even in double, independent of the floating-point
-/// environment (the rule computeScales uses for zero points).
-double roundHalfEven(double x) {
-  double t = std::trunc(x);
-  double frac = std::fabs(x - t);
-  if (frac < 0.5)
-    return t;
-  double away = t + (x < 0 ? -1.0 : 1.0);
-  if (frac > 0.5)
-    return away;
-  return std::fmod(t, 2.0) == 0 ? t : away;
-}
-
-/// A double rounded to float, +-Inf beyond the float range.
-float toFloatSaturating(double d) {
-  if (d > double(FLT_MAX))
-    return std::numeric_limits<float>::infinity();
-  if (d < -double(FLT_MAX))
-    return -std::numeric_limits<float>::infinity();
-  return float(d);
-}
 
 /// Index of the scale of element (row, col) of an N x K tensor: the same
 /// as scaleIndexOf(desc, row * K + col), without its per-call set-up.

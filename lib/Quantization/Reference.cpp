@@ -9,6 +9,8 @@
 
 #include "qforge/Quantization/Reference.h"
 
+#include "FloatUtil.h"
+
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/APInt.h"
 
@@ -20,6 +22,8 @@
 #include <limits>
 
 using namespace qforge;
+using qforge::detail::roundHalfEven;
+using qforge::detail::toFloatSaturating;
 using llvm::APFloat;
 using llvm::APInt;
 
@@ -28,20 +32,6 @@ namespace {
 //===----------------------------------------------------------------------===//
 // Float helpers
 //===----------------------------------------------------------------------===//
-
-/// Round half to even, independent of the floating-point environment.
-template <typename T> T roundHalfEven(T x) {
-  if (!std::isfinite(x))
-    return x;
-  T t = std::trunc(x);
-  T frac = std::fabs(x - t); // exact
-  if (frac < T(0.5))
-    return t;
-  T away = t + (x < 0 ? T(-1) : T(1));
-  if (frac > T(0.5))
-    return away;
-  return std::fmod(t, T(2)) == 0 ? t : away;
-}
 
 /// Exact conversion of an APFloat whose semantics fit in f32 (f16, bf16,
 /// fp8, fp4) to float.
@@ -107,16 +97,6 @@ float minPositiveScale(ScaleFormat f) {
   default:
     return apToFloat(APFloat::getSmallest(scaleSemantics(f)));
   }
-}
-
-/// A double clamped into float range and rounded to float (avoids the
-/// undefined out-of-range conversion).
-float toFloatSaturating(double d) {
-  if (d > double(FLT_MAX))
-    return std::numeric_limits<float>::infinity();
-  if (d < -double(FLT_MAX))
-    return -std::numeric_limits<float>::infinity();
-  return float(d);
 }
 
 std::string fmtFloat(float f) {

@@ -9,6 +9,8 @@
 
 #include "qforge/Quantization/Rounding.h"
 
+#include "RoundingTestUtil.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -16,26 +18,9 @@
 #include <random>
 
 using namespace qforge;
+using namespace qforge::testing;
 
 namespace {
-
-Scheme intScheme(ElementFormat f, unsigned bits, bool asym, int64_t axis,
-                 int64_t group = 0) {
-  Scheme s;
-  s.format = f;
-  s.bits = bits;
-  s.asymmetric = asym;
-  s.axis = axis;
-  s.groupSize = group;
-  return s;
-}
-
-TensorDesc desc2D(int64_t n, int64_t k, Scheme s) {
-  TensorDesc d;
-  d.shape = {n, k};
-  d.scheme = s;
-  return d;
-}
 
 std::vector<float> randomValues(int64_t count, std::mt19937 &rng,
                                 float sigma = 1.0f) {
