@@ -1,19 +1,10 @@
 # Top-1 accuracies of the GPTQ and RTN 2-bit runs and of W8A8 (see fashion-mlp-gptq.mlir).
-import json
 import sys
 
-import numpy as np
+from fashion_eval import accuracies
 
-recorded, tmp = sys.argv[1], sys.argv[2]
-fp32 = json.load(open(recorded))["top1_accuracy_percent"]
-labels = np.load(f"{tmp}/data/test_y.npy")
-
-
-def top1(name):
-    return float((np.load(f"{tmp}/{name}.npy").argmax(1) == labels).mean() * 100)
-
-
-gptq, rtn, w8a8 = top1("gptq"), top1("rtn"), top1("w8a8")
+fp32, top1 = accuracies(sys.argv[1], sys.argv[2], ['gptq', 'rtn', 'w8a8'])
+gptq, rtn, w8a8 = top1['gptq'], top1['rtn'], top1['w8a8']
 print(f"fp32 {fp32:.2f}% gptq-w2 {gptq:.2f}% rtn-w2 {rtn:.2f}% w8a8 {w8a8:.2f}%")
 assert fp32 - gptq <= 1.5, ("GPTQ 2-bit loses too much", fp32, gptq)
 assert gptq - rtn >= 2.0, ("GPTQ does not beat RTN at 2 bits", gptq, rtn)
