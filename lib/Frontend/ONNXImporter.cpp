@@ -401,9 +401,8 @@ FailureOr<Value> Importer::get(const onnx::NodeProto &node, StringRef name) {
   }
   auto type = RankedTensorType::get(c.dims, b.getF32Type());
   Location loc = NameLoc::get(b.getStringAttr(name), fileLoc);
-  // Small constants (scalars, short vectors) stay readable literals; the
-  // lowering also needs them so (it folds 0-d constants by iterating their
-  // elements, which a dense_resource does not allow).
+  // Small constants (scalars, short vectors) stay readable literals; larger
+  // ones become dense_resource blobs.
   if (c.f32.size() <= kMaxLiteralElements) {
     Value v = arith::ConstantOp::create(
         b, loc, type, DenseElementsAttr::get(type, ArrayRef<float>(c.f32)));

@@ -157,7 +157,7 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
     if (layers.empty())
       return;
 
-    // Every candidate's cost and local error; ties by the constant input.
+    // Every candidate's cost and local error; ties by constant and scheme.
     std::vector<std::vector<qforge::Candidate>> problem;
     std::vector<std::vector<qforge::Scheme>> schemes;
     std::vector<int> tied;

@@ -61,9 +61,9 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     bits per weight (`budget`), solved exactly by `qforge::allocateBits`
     (include/qforge/Quantization/Allocation.h, a multiple-choice knapsack).
     The choice is written into the IR as the op's result type: the scheme
-    keeps its format family, axis, group size, scale format and zero points
-    and only its width changes, so `qf-round` (or folding) then rounds the
-    weight at that width.
+    keeps its format family, scale format and zero points; its width
+    changes, and so do its axis and group size for a grouped candidate; so
+    `qf-round` (or folding) then rounds the weight that way.
 
     Candidates are listed in `candidates` (default `2,3,4,8`): a width alone
     keeps the op's scale granularity; `4g128` is 4-bit codes with one scale
