@@ -2,17 +2,23 @@
 //
 // Parses an onnx.ModelProto with ONNX's C++ protobuf classes and builds
 // func.func @main on tensors. Each supported operator becomes linalg /
-// tensor / arith / math ops with static shapes computed here (no reliance
-// on the model's value_info). Initializers and Constant nodes are kept as
-// plain data until an op uses them: float tensors then become
-// dense_resource constants, int64 tensors only ever serve as shapes.
+// tensor / arith / math ops (qf ops for QDQ operators) with static shapes
+// computed here (no reliance on the model's value_info). Initializers and
+// Constant nodes are kept as plain data until an op uses them as a value;
+// nodes whose inputs are all data (shape arithmetic, Shape of a static
+// tensor, constant reshapes and gathers) are evaluated at import time.
 //
 // Everything that can go wrong is checked explicitly (no exceptions, no
 // ONNX checker): the importer returns null and an error message.
 //
+// This file holds the model-level logic, tensors, the building blocks
+// shared by the operator files and the operator table.
+//
 //===----------------------------------------------------------------------===//
 
-#include "qforge/Frontend/ONNXImporter.h"
+#include "ONNXImporterImpl.h"
+
+#include "qforge/Dialect/QF/IR/QFDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -20,42 +26,46 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
-#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
-#include "onnx/onnx_pb.h"
-
 #include <cstring>
-#include <functional>
 #include <limits>
 
 using namespace mlir;
 
-namespace {
+namespace qforge::onnx_import {
 
-/// The largest number of elements the importer accepts in one tensor.
-constexpr int64_t kMaxElements = int64_t(1) << 31;
 /// Float constants up to this many elements are printed as literals.
 constexpr size_t kMaxLiteralElements = 8;
 
-/// An initializer or Constant value: its data, not yet an MLIR value.
-struct ConstTensor {
-  int32_t dtype = 0;
-  SmallVector<int64_t> dims;
-  std::vector<float> f32;
-  std::vector<int64_t> i64;
-};
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
 
-/// Product of `dims`, or -1 when a dimension is negative or the product of
-/// the non-zero dimensions exceeds kMaxElements (so that every partial
-/// product of a valid shape, as Flatten and Reshape form, is bounded too,
-/// even when a zero dimension makes the tensor empty).
+bool ConstTensor::isFloat() const { return dtype == onnx::TensorProto::FLOAT; }
+
+bool ConstTensor::isInteger() const {
+  switch (dtype) {
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::BOOL:
+    return true;
+  default:
+    return false;
+  }
+}
+
+int64_t ConstTensor::size() const {
+  return isFloat() ? int64_t(f32.size()) : int64_t(i64.size());
+}
+
 int64_t numElements(ArrayRef<int64_t> dims) {
   int64_t n = 1;
   bool empty = false;
@@ -73,7 +83,6 @@ int64_t numElements(ArrayRef<int64_t> dims) {
   return empty ? 0 : n;
 }
 
-/// Formats a shape as "2x3x4" (or "scalar").
 std::string shapeStr(ArrayRef<int64_t> dims) {
   if (dims.empty())
     return "scalar";
@@ -83,89 +92,18 @@ std::string shapeStr(ArrayRef<int64_t> dims) {
   return s;
 }
 
-/// Is `op` an operator this slice of the importer converts?
-bool isSupportedOp(StringRef op) {
-  static const StringRef ops[] = {"MatMul", "Gemm", "Add", "Sub", "Mul", "Div", "Relu", "Tanh",
-       "Sigmoid", "Softmax", "Flatten", "Reshape", "Transpose", "Identity",
-       "Constant"};
-  return llvm::is_contained(ops, op);
+int64_t normAxis(int64_t axis, int64_t rank) {
+  if (axis < 0)
+    axis += rank;
+  return axis < 0 || axis >= rank ? -1 : axis;
 }
 
-/// Converts one ONNX graph into a func.func @main inside `module`.
-class Importer {
-public:
-  Importer(MLIRContext &ctx, StringRef fileName,
-           const qforge::ONNXImportOptions &options, std::string &error)
-      : ctx(ctx), b(&ctx), options(options), error(error),
-        fileLoc(FileLineColLoc::get(&ctx, fileName, 0, 0)) {}
+std::string dtypeName(int32_t dtype) {
+  if (!onnx::TensorProto::DataType_IsValid(dtype))
+    return "unknown data type " + std::to_string(dtype);
+  return onnx::TensorProto::DataType_Name(onnx::TensorProto::DataType(dtype));
+}
 
-  /// Builds @main from `model` into `module`.
-  LogicalResult run(const onnx::ModelProto &model, ModuleOp module);
-
-private:
-  using BodyFn = std::function<Value(OpBuilder &, Location, ValueRange)>;
-
-  LogicalResult checkModel(const onnx::ModelProto &model);
-  LogicalResult readTensor(const onnx::TensorProto &t, StringRef what,
-                           ConstTensor &out);
-  LogicalResult graphType(const onnx::ValueInfoProto &info, StringRef what,
-                          RankedTensorType &type, bool allowDynamic);
-  LogicalResult convertNode(const onnx::NodeProto &node);
-  LogicalResult convertConstant(const onnx::NodeProto &node);
-
-  /// The MLIR value of tensor `name` used by `node`; materializes constants.
-  FailureOr<Value> get(const onnx::NodeProto &node, StringRef name);
-  /// The int64 data of the constant tensor `name` (a shape operand).
-  FailureOr<ConstTensor *> getConst(const onnx::NodeProto &node,
-                                    StringRef name);
-  /// Records a failure of `node` and returns it.
-  LogicalResult fail(const onnx::NodeProto &node, const Twine &msg);
-  /// Fails (naming `node`) unless `shape`, the shape of its result, is
-  /// within the importer's bound on the number of elements.
-  LogicalResult checkResultShape(const onnx::NodeProto &node,
-                                 ArrayRef<int64_t> shape);
-  /// Reads the attribute `name` of `node` (or `dflt` when absent); fails
-  /// when the attribute has another type.
-  LogicalResult intAttr(const onnx::NodeProto &node, StringRef name,
-                        int64_t dflt, int64_t &out);
-  LogicalResult floatAttr(const onnx::NodeProto &node, StringRef name,
-                          float dflt, float &out);
-  /// Fails unless attribute `a` of `node` has type `type`.
-  LogicalResult checkAttrType(const onnx::NodeProto &node,
-                              const onnx::AttributeProto &a,
-                              onnx::AttributeProto::AttributeType type);
-  /// Fails when `name`, an output of `node`, names an existing tensor.
-  LogicalResult checkNewName(const onnx::NodeProto &node, StringRef name);
-
-  Value elementwise(Location loc, ArrayRef<Value> ins,
-                    ArrayRef<int64_t> outShape, const BodyFn &body);
-  FailureOr<SmallVector<int64_t>> broadcastShape(const onnx::NodeProto &node,
-                                                 ArrayRef<Value> ins);
-  Value emptyLike(Location loc, ArrayRef<int64_t> shape);
-  Value reshapeTo(Location loc, Value v, ArrayRef<int64_t> shape);
-  Value transpose(Location loc, Value v, ArrayRef<int64_t> perm);
-  Value matmul(Location loc, Value a, Value bm);
-
-  LogicalResult convertGemm(const onnx::NodeProto &node, Location loc,
-                            ArrayRef<Value> ins, Value &out);
-  LogicalResult convertShapeOp(const onnx::NodeProto &node, Location loc,
-                               ArrayRef<Value> ins, Value &out);
-
-  MLIRContext &ctx;
-  OpBuilder b;
-  const qforge::ONNXImportOptions &options;
-  std::string &error;
-  Location fileLoc;
-  int64_t opset = 0;
-  llvm::StringMap<Value> values;
-  llvm::StringMap<ConstTensor> consts;
-};
-
-//===----------------------------------------------------------------------===//
-// Attributes
-//===----------------------------------------------------------------------===//
-
-/// The attribute `name` of `node`, or null.
 const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
                                      StringRef name) {
   for (const onnx::AttributeProto &a : node.attribute())
@@ -174,29 +112,46 @@ const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
   return nullptr;
 }
 
+std::string nodeName(const onnx::NodeProto &node) {
+  return node.name().empty() ? node.op_type() : node.name();
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+mlir::Type elementTypeOf(Builder &b, int32_t dtype) {
+  switch (dtype) {
+  case onnx::TensorProto::FLOAT:
+    return b.getF32Type();
+  case onnx::TensorProto::INT64:
+    return b.getI64Type();
+  case onnx::TensorProto::INT32:
+    return b.getI32Type();
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+    return b.getI8Type();
+  default:
+    return {};
+  }
+}
+
 /// The name of an attribute type ("INT", "FLOATS", ...) for messages.
-std::string attrTypeName(onnx::AttributeProto::AttributeType type) {
+static std::string attrTypeName(onnx::AttributeProto::AttributeType type) {
   if (!onnx::AttributeProto::AttributeType_IsValid(type))
     return "unknown type " + std::to_string(int(type));
   return onnx::AttributeProto::AttributeType_Name(type);
 }
 
-/// Normalizes an ONNX axis (negative counts from the end); -1 if invalid.
-int64_t normAxis(int64_t axis, int64_t rank) {
-  if (axis < 0)
-    axis += rank;
-  return axis < 0 || axis >= rank ? -1 : axis;
-}
+Importer::Importer(MLIRContext &ctx, StringRef fileName,
+                   const qforge::ONNXImportOptions &options,
+                   std::string &error)
+    : ctx(ctx), b(&ctx), options(options), error(error),
+      fileLoc(FileLineColLoc::get(&ctx, fileName, 0, 0)) {}
 
 //===----------------------------------------------------------------------===//
-// Model, tensors, graph inputs
+// Diagnostics and attributes
 //===----------------------------------------------------------------------===//
-
-/// The name of `node` for messages and locations: its own, or its op type
-/// when the model leaves it empty.
-std::string nodeName(const onnx::NodeProto &node) {
-  return node.name().empty() ? node.op_type() : node.name();
-}
 
 LogicalResult Importer::fail(const onnx::NodeProto &node, const Twine &msg) {
   error = ("node '" + nodeName(node) + "' (" + node.op_type() + "): " + msg)
@@ -256,6 +211,51 @@ LogicalResult Importer::checkNewName(const onnx::NodeProto &node,
   return success();
 }
 
+LogicalResult Importer::stringAttr(const onnx::NodeProto &node, StringRef name,
+                                   StringRef dflt, std::string &out) {
+  out = dflt.str();
+  const onnx::AttributeProto *a = findAttr(node, name);
+  if (!a)
+    return success();
+  if (failed(checkAttrType(node, *a, onnx::AttributeProto::STRING)))
+    return failure();
+  out = a->s();
+  return success();
+}
+
+LogicalResult Importer::intsAttr(const onnx::NodeProto &node, StringRef name,
+                                 SmallVector<int64_t> &out, bool *present) {
+  const onnx::AttributeProto *a = findAttr(node, name);
+  if (present)
+    *present = a != nullptr;
+  if (!a)
+    return success();
+  if (failed(checkAttrType(node, *a, onnx::AttributeProto::INTS)))
+    return failure();
+  out.assign(a->ints().begin(), a->ints().end());
+  return success();
+}
+
+LogicalResult Importer::expectF32(const onnx::NodeProto &node, Value v,
+                                  StringRef what) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (type && type.getElementType().isF32())
+    return success();
+  return fail(node, what + " must be a float32 tensor, got " +
+                        (type ? "element type " : "") +
+                        (type ? [&] {
+                          std::string s;
+                          llvm::raw_string_ostream os(s);
+                          os << type.getElementType();
+                          return s;
+                        }()
+                              : std::string("a quantized tensor")));
+}
+
+//===----------------------------------------------------------------------===//
+// Model, tensors, graph inputs
+//===----------------------------------------------------------------------===//
+
 LogicalResult Importer::checkModel(const onnx::ModelProto &model) {
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     if (id.domain().empty() || id.domain() == "ai.onnx")
@@ -264,9 +264,9 @@ LogicalResult Importer::checkModel(const onnx::ModelProto &model) {
     error = "the model imports no opset of the default domain (ai.onnx)";
     return failure();
   }
-  if (opset < 7) {
+  if (opset < 7 || opset > 21) {
     error = "opset " + std::to_string(opset) +
-            " of ai.onnx is not supported (need 7 or later)";
+            " of ai.onnx is not supported (need 7 to 21)";
     return failure();
   }
   // Collect every node that cannot be converted, so that one message
@@ -280,7 +280,7 @@ LogicalResult Importer::checkModel(const onnx::ModelProto &model) {
       bad += "\n  " + node.op_type() + " " + name + " (domain '" +
              node.domain() + "')";
       ++count;
-    } else if (!isSupportedOp(node.op_type())) {
+    } else if (node.op_type() != "Constant" && !lookupOp(node.op_type())) {
       bad += "\n  " + node.op_type() + " " + name;
       ++count;
     }
@@ -293,9 +293,34 @@ LogicalResult Importer::checkModel(const onnx::ModelProto &model) {
   return success();
 }
 
+/// Reads `n` elements of `raw` (little-endian `T`) or of the repeated field
+/// `typed` into `out`, converting to `U`.
+template <typename T, typename U, typename Field>
+static LogicalResult readData(const std::string &raw, const Field &typed,
+                              int64_t n, std::vector<U> &out,
+                              const std::function<LogicalResult(
+                                  const Twine &)> &err) {
+  if (!raw.empty()) {
+    if (raw.size() != size_t(n) * sizeof(T))
+      return err("raw data of " + Twine(raw.size()) + " bytes, expected " +
+                 Twine(n * int64_t(sizeof(T))));
+    out.resize(n);
+    for (int64_t i = 0; i < n; ++i) {
+      T v;
+      std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
+      out[i] = U(v);
+    }
+    return success();
+  }
+  if (typed.size() != n)
+    return err(Twine(typed.size()) + " values, expected " + Twine(n));
+  out.assign(typed.begin(), typed.end());
+  return success();
+}
+
 LogicalResult Importer::readTensor(const onnx::TensorProto &t, StringRef what,
                                    ConstTensor &out) {
-  auto err = [&](const Twine &msg) {
+  std::function<LogicalResult(const Twine &)> err = [&](const Twine &msg) {
     error = (what + " '" + t.name() + "': " + msg).str();
     return failure();
   };
@@ -307,40 +332,52 @@ LogicalResult Importer::readTensor(const onnx::TensorProto &t, StringRef what,
   if (n < 0)
     return err("invalid or too large shape");
   const std::string &raw = t.raw_data();
-  if (out.dtype == onnx::TensorProto::FLOAT) {
-    if (!raw.empty()) {
-      if (raw.size() != size_t(n) * 4)
-        return err("raw data of " + Twine(raw.size()) + " bytes, expected " +
-                   Twine(n * 4));
-      out.f32.resize(n);
-      std::memcpy(out.f32.data(), raw.data(), raw.size());
-    } else {
-      if (t.float_data_size() != n)
-        return err(Twine(t.float_data_size()) + " values, expected " +
-                   Twine(n));
-      out.f32.assign(t.float_data().begin(), t.float_data().end());
-    }
-  } else if (out.dtype == onnx::TensorProto::INT64) {
-    if (!raw.empty()) {
-      if (raw.size() != size_t(n) * 8)
-        return err("raw data of " + Twine(raw.size()) + " bytes, expected " +
-                   Twine(n * 8));
-      out.i64.resize(n);
-      std::memcpy(out.i64.data(), raw.data(), raw.size());
-    } else {
-      if (t.int64_data_size() != n)
-        return err(Twine(t.int64_data_size()) + " values, expected " +
-                   Twine(n));
-      out.i64.assign(t.int64_data().begin(), t.int64_data().end());
-    }
+  using TP = onnx::TensorProto;
+  LogicalResult ok = success();
+  switch (out.dtype) {
+  case TP::FLOAT:
+    ok = readData<float>(raw, t.float_data(), n, out.f32, err);
+    break;
+  case TP::INT64:
+    ok = readData<int64_t>(raw, t.int64_data(), n, out.i64, err);
+    break;
+  // INT32, INT8, UINT8 and BOOL travel in int32_data when not raw.
+  case TP::INT32:
+    ok = readData<int32_t>(raw, t.int32_data(), n, out.i64, err);
+    break;
+  case TP::INT8:
+    ok = readData<int8_t>(raw, t.int32_data(), n, out.i64, err);
+    break;
+  case TP::UINT8:
+  case TP::BOOL:
+    ok = readData<uint8_t>(raw, t.int32_data(), n, out.i64, err);
+    break;
+  default:
+    // Other data types are kept (without data) and rejected where used.
+    break;
   }
-  // Other data types are kept (without data) and rejected where used.
+  if (failed(ok))
+    return failure();
+  // Typed fields hold int32 for the narrow types: check their range.
+  auto check = [&](int64_t lo, int64_t hi) -> LogicalResult {
+    for (int64_t v : out.i64)
+      if (v < lo || v > hi)
+        return err("value " + Twine(v) + " out of range for " +
+                   dtypeName(out.dtype));
+    return success();
+  };
+  if (out.dtype == TP::INT8)
+    return check(-128, 127);
+  if (out.dtype == TP::UINT8)
+    return check(0, 255);
+  if (out.dtype == TP::BOOL)
+    return check(0, 1);
   return success();
 }
 
 LogicalResult Importer::graphType(const onnx::ValueInfoProto &info,
                                   StringRef what, RankedTensorType &type,
-                                  bool allowDynamic) {
+                                  int32_t &dtype, bool allowDynamic) {
   auto err = [&](const Twine &msg) {
     error = (what + " '" + info.name() + "': " + msg).str();
     return failure();
@@ -348,11 +385,11 @@ LogicalResult Importer::graphType(const onnx::ValueInfoProto &info,
   if (!info.type().has_tensor_type())
     return err("not a tensor");
   const onnx::TypeProto::Tensor &tt = info.type().tensor_type();
-  if (tt.elem_type() != onnx::TensorProto::FLOAT)
-    return err("element type " +
-               onnx::TensorProto::DataType_Name(
-                   onnx::TensorProto::DataType(tt.elem_type())) +
-               " is not supported (only float32 for now)");
+  dtype = tt.elem_type();
+  Type elementType = elementTypeOf(b, dtype);
+  if (!elementType)
+    return err("element type " + dtypeName(dtype) +
+               " is not supported (float32, int64, int32, int8, uint8)");
   if (!tt.has_shape())
     return err("no shape (only static shapes are supported)");
   SmallVector<int64_t> dims;
@@ -378,38 +415,34 @@ LogicalResult Importer::graphType(const onnx::ValueInfoProto &info,
         return ShapedType::isDynamic(d) ? int64_t(1) : d;
       })) < 0)
     return err("shape too large");
-  type = RankedTensorType::get(dims, b.getF32Type());
+  type = RankedTensorType::get(dims, elementType);
   return success();
 }
 
-FailureOr<Value> Importer::get(const onnx::NodeProto &node, StringRef name) {
-  auto it = values.find(name);
-  if (it != values.end())
-    return it->second;
-  auto cit = consts.find(name);
-  if (cit == consts.end()) {
-    (void)fail(node, "input '" + name + "' is not defined before this node");
-    return failure();
+const ConstTensor *Importer::constData(StringRef name) const {
+  auto it = consts.find(name);
+  return it == consts.end() ? nullptr : &it->second;
+}
+
+Value Importer::materialize(const ConstTensor &c, StringRef name,
+                            Location loc) {
+  Type elementType = elementTypeOf(b, c.dtype);
+  auto type = RankedTensorType::get(c.dims, elementType);
+  if (!c.isFloat()) {
+    // Integer data (indices, codes): a literal of the integer type.
+    SmallVector<APInt> vals;
+    unsigned width = elementType.getIntOrFloatBitWidth();
+    for (int64_t v : c.i64)
+      vals.push_back(APInt(width, uint64_t(v), /*isSigned=*/true,
+                           /*implicitTrunc=*/true));
+    return arith::ConstantOp::create(b, loc, type,
+                                     DenseElementsAttr::get(type, vals));
   }
-  ConstTensor &c = cit->second;
-  if (c.dtype != onnx::TensorProto::FLOAT) {
-    (void)fail(node, "tensor '" + name + "' has element type " +
-                         onnx::TensorProto::DataType_Name(
-                             onnx::TensorProto::DataType(c.dtype)) +
-                         " (only float32 is supported for now)");
-    return failure();
-  }
-  auto type = RankedTensorType::get(c.dims, b.getF32Type());
-  Location loc = NameLoc::get(b.getStringAttr(name), fileLoc);
-  // Small constants (scalars, short vectors) stay readable literals; larger
-  // ones become dense_resource blobs.
-  if (c.f32.size() <= kMaxLiteralElements) {
-    Value v = arith::ConstantOp::create(
+  // Small float constants (scalars, short vectors) stay readable literals;
+  // larger ones become dense_resource blobs, never huge text literals.
+  if (c.f32.size() <= kMaxLiteralElements)
+    return arith::ConstantOp::create(
         b, loc, type, DenseElementsAttr::get(type, ArrayRef<float>(c.f32)));
-    values[name] = v;
-    return v;
-  }
-  // Weights are kept as resource blobs, never as huge text literals.
   std::string key;
   for (char ch : name)
     key += llvm::isAlnum(ch) || ch == '_' || ch == '.' ? ch : '_';
@@ -418,36 +451,152 @@ FailureOr<Value> Importer::get(const onnx::NodeProto &node, StringRef name) {
   AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
       ArrayRef<float>(c.f32));
   auto attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
-  Value v = arith::ConstantOp::create(b, loc, type, attr);
+  return arith::ConstantOp::create(b, loc, type, attr);
+}
+
+FailureOr<Value> Importer::get(const onnx::NodeProto &node, StringRef name) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  const ConstTensor *c = constData(name);
+  if (!c) {
+    (void)fail(node, "input '" + name + "' is not defined before this node");
+    return failure();
+  }
+  if (!c->hasData() || (!c->isFloat() && c->dtype != onnx::TensorProto::INT64 &&
+                        c->dtype != onnx::TensorProto::INT32)) {
+    (void)fail(node, "tensor '" + name + "' has element type " +
+                         dtypeName(c->dtype) +
+                         ", which this operator does not take here");
+    return failure();
+  }
+  Value v = materialize(*c, name, NameLoc::get(b.getStringAttr(name), fileLoc));
   values[name] = v;
   return v;
 }
 
-FailureOr<ConstTensor *> Importer::getConst(const onnx::NodeProto &node,
-                                            StringRef name) {
-  auto it = consts.find(name);
-  if (it == consts.end() || it->second.dtype != onnx::TensorProto::INT64) {
-    (void)fail(node, "input '" + name +
-                         "' must be a constant int64 tensor (an initializer "
-                         "or a Constant node)");
+FailureOr<const ConstTensor *> Importer::getData(const onnx::NodeProto &node,
+                                                 StringRef name,
+                                                 StringRef what) {
+  const ConstTensor *c = constData(name);
+  if (!c || !c->hasData()) {
+    (void)fail(node, what + " '" + name +
+                         "' must be constant (an initializer or computed "
+                         "from constants)" +
+                         (c ? " of a supported data type, got " +
+                                  dtypeName(c->dtype)
+                            : std::string()));
     return failure();
   }
-  return &it->second;
+  return c;
+}
+
+FailureOr<const ConstTensor *> Importer::getConst(const onnx::NodeProto &node,
+                                                  StringRef name) {
+  const ConstTensor *c = constData(name);
+  if (!c || c->dtype != onnx::TensorProto::INT64) {
+    (void)fail(node, "input '" + name +
+                         "' must be a constant int64 tensor (an initializer "
+                         "or computed from constants)");
+    return failure();
+  }
+  return c;
+}
+
+LogicalResult Importer::optionalInts(const onnx::NodeProto &node, int index,
+                                     SmallVector<int64_t> &out,
+                                     bool &present) {
+  present = index < node.input_size() && !node.input(index).empty();
+  if (!present)
+    return success();
+  auto c = getConst(node, node.input(index));
+  if (failed(c))
+    return failure();
+  if ((*c)->dims.size() > 1)
+    return fail(node, "input '" + node.input(index) + "' must be 1-D");
+  out.assign((*c)->i64.begin(), (*c)->i64.end());
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
 // Building blocks
 //===----------------------------------------------------------------------===//
 
-Value Importer::emptyLike(Location loc, ArrayRef<int64_t> shape) {
-  return tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+Value Importer::emptyLike(Location loc, ArrayRef<int64_t> shape,
+                          Type elementType) {
+  return tensor::EmptyOp::create(b, loc, shape,
+                                 elementType ? elementType : f32());
+}
+
+Value Importer::f32Const(Location loc, float v) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+}
+
+Value Importer::fill(Location loc, ArrayRef<int64_t> shape, float value) {
+  Value init = emptyLike(loc, shape);
+  return linalg::FillOp::create(b, loc, ValueRange{f32Const(loc, value)},
+                                ValueRange{init})
+      ->getResult(0);
+}
+
+Value Importer::reduce(Location loc, Value v, ArrayRef<int64_t> axes,
+                       bool max) {
+  ArrayRef<int64_t> s = shapeOf(v);
+  SmallVector<int64_t> outShape;
+  for (auto [i, d] : llvm::enumerate(s))
+    if (!llvm::is_contained(axes, int64_t(i)))
+      outShape.push_back(d);
+  Value init =
+      fill(loc, outShape, max ? -std::numeric_limits<float>::infinity() : 0.f);
+  return linalg::ReduceOp::create(
+             b, loc, ValueRange{v}, ValueRange{init}, axes,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value r =
+                   max ? Value(arith::MaximumFOp::create(nb, nl, args[0],
+                                                         args[1]))
+                       : Value(arith::AddFOp::create(nb, nl, args[0],
+                                                     args[1]));
+               linalg::YieldOp::create(nb, nl, r);
+             })
+      ->getResult(0);
+}
+
+Value Importer::mean(Location loc, Value v, ArrayRef<int64_t> axes) {
+  ArrayRef<int64_t> s = shapeOf(v);
+  int64_t count = 1;
+  SmallVector<int64_t> keptShape(s);
+  for (int64_t a : axes) {
+    count *= s[a];
+    keptShape[a] = 1;
+  }
+  Value sum = reduce(loc, v, axes, /*max=*/false);
+  SmallVector<int64_t> sumShape(shapeOf(sum));
+  float inv = 1.0f / float(count);
+  Value m = elementwise(loc, sum, sumShape,
+                        [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                          // Divide (not multiply by 1/n), as numpy does.
+                          return arith::DivFOp::create(
+                              nb, nl, a[0],
+                              arith::ConstantOp::create(
+                                  nb, nl, nb.getF32FloatAttr(float(count))));
+                        });
+  (void)inv;
+  return reshapeTo(loc, m, keptShape);
 }
 
 FailureOr<SmallVector<int64_t>>
 Importer::broadcastShape(const onnx::NodeProto &node, ArrayRef<Value> ins) {
+  SmallVector<SmallVector<int64_t>> shapes;
+  for (Value v : ins)
+    shapes.emplace_back(shapeOf(v));
+  return broadcastShapes(node, shapes);
+}
+
+FailureOr<SmallVector<int64_t>>
+Importer::broadcastShapes(const onnx::NodeProto &node,
+                          ArrayRef<SmallVector<int64_t>> shapes) {
   SmallVector<int64_t> out;
-  for (Value v : ins) {
-    ArrayRef<int64_t> s = cast<RankedTensorType>(v.getType()).getShape();
+  for (ArrayRef<int64_t> s : shapes) {
     if (s.size() > out.size())
       out.insert(out.begin(), s.size() - out.size(), 1);
     for (size_t i = 0; i < s.size(); ++i) {
@@ -455,11 +604,10 @@ Importer::broadcastShape(const onnx::NodeProto &node, ArrayRef<Value> ins) {
       if (s[i] == o || s[i] == 1)
         continue;
       if (o != 1) {
-        std::string shapes;
-        for (Value w : ins)
-          shapes +=
-              " " + shapeStr(cast<RankedTensorType>(w.getType()).getShape());
-        (void)fail(node, "shapes do not broadcast:" + shapes);
+        std::string list;
+        for (ArrayRef<int64_t> w : shapes)
+          list += " " + shapeStr(w);
+        (void)fail(node, "shapes do not broadcast:" + list);
         return failure();
       }
       o = s[i];
@@ -474,7 +622,8 @@ Importer::broadcastShape(const onnx::NodeProto &node, ArrayRef<Value> ins) {
 /// broadcasting (size-1 and missing leading dimensions repeat) and yields
 /// `body` of their elements.
 Value Importer::elementwise(Location loc, ArrayRef<Value> ins,
-                            ArrayRef<int64_t> outShape, const BodyFn &body) {
+                            ArrayRef<int64_t> outShape, const BodyFn &body,
+                            Type elementType) {
   unsigned rank = outShape.size();
   SmallVector<AffineMap> maps;
   for (Value v : ins) {
@@ -490,7 +639,7 @@ Value Importer::elementwise(Location loc, ArrayRef<Value> ins,
   }
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, &ctx));
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  Value init = emptyLike(loc, outShape);
+  Value init = emptyLike(loc, outShape, elementType);
   auto op = linalg::GenericOp::create(
       b, loc, TypeRange{init.getType()}, ins, ValueRange{init}, maps, iters,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
@@ -558,193 +707,6 @@ Value Importer::matmul(Location loc, Value a, Value bm) {
       ->getResult(0);
 }
 
-//===----------------------------------------------------------------------===//
-// Operators
-//===----------------------------------------------------------------------===//
-
-/// Gemm: Y = alpha * A' B' + beta * C, with A' / B' optionally transposed
-/// and C broadcast to [M, N].
-LogicalResult Importer::convertGemm(const onnx::NodeProto &node, Location loc,
-                                    ArrayRef<Value> ins, Value &out) {
-  if (ins.size() < 2 || ins.size() > 3)
-    return fail(node, "expects 2 or 3 inputs");
-  Value a = ins[0], bm = ins[1];
-  auto aT = cast<RankedTensorType>(a.getType());
-  auto bT = cast<RankedTensorType>(bm.getType());
-  if (aT.getRank() != 2 || bT.getRank() != 2)
-    return fail(node, "A and B must be 2-D, got " + shapeStr(aT.getShape()) +
-                          " and " + shapeStr(bT.getShape()));
-  int64_t transA, transB;
-  float alpha, beta;
-  if (failed(intAttr(node, "transA", 0, transA)) ||
-      failed(intAttr(node, "transB", 0, transB)) ||
-      failed(floatAttr(node, "alpha", 1.0f, alpha)) ||
-      failed(floatAttr(node, "beta", 1.0f, beta)))
-    return failure();
-  if (transA)
-    a = transpose(loc, a, {1, 0});
-  if (transB)
-    bm = transpose(loc, bm, {1, 0});
-  ArrayRef<int64_t> as = cast<RankedTensorType>(a.getType()).getShape();
-  ArrayRef<int64_t> bs = cast<RankedTensorType>(bm.getType()).getShape();
-  if (as[1] != bs[0])
-    return fail(node, "inner dimensions differ: A' is " + shapeStr(as) +
-                          ", B' is " + shapeStr(bs));
-  SmallVector<int64_t> shape = {as[0], bs[1]};
-  if (failed(checkResultShape(node, shape)))
-    return failure();
-  Value y = matmul(loc, a, bm);
-  SmallVector<Value> operands = {y};
-  if (ins.size() == 3) {
-    auto c = broadcastShape(node, {y, ins[2]});
-    if (failed(c))
-      return failure();
-    if (ArrayRef<int64_t>(*c) != ArrayRef<int64_t>(shape))
-      return fail(node, "C of shape " +
-                            shapeStr(cast<RankedTensorType>(
-                                         ins[2].getType()).getShape()) +
-                            " does not broadcast to " + shapeStr(shape));
-    operands.push_back(ins[2]);
-  }
-  if (alpha == 1.0f && operands.size() == 1) {
-    out = y;
-    return success();
-  }
-  out = elementwise(loc, operands, shape,
-                    [&](OpBuilder &nb, Location nl, ValueRange args) {
-                      Value r = args[0];
-                      if (alpha != 1.0f)
-                        r = arith::MulFOp::create(
-                            nb, nl, r,
-                            arith::ConstantOp::create(
-                                nb, nl, nb.getF32FloatAttr(alpha)));
-                      if (args.size() < 2)
-                        return r;
-                      Value c = args[1];
-                      if (beta != 1.0f)
-                        c = arith::MulFOp::create(
-                            nb, nl, c,
-                            arith::ConstantOp::create(
-                                nb, nl, nb.getF32FloatAttr(beta)));
-                      return Value(arith::AddFOp::create(nb, nl, r, c));
-                    });
-  return success();
-}
-
-/// Flatten, Reshape and Transpose: static shapes computed here.
-LogicalResult Importer::convertShapeOp(const onnx::NodeProto &node,
-                                       Location loc, ArrayRef<Value> ins,
-                                       Value &out) {
-  StringRef op = node.op_type();
-  ArrayRef<int64_t> s = cast<RankedTensorType>(ins[0].getType()).getShape();
-  int64_t rank = s.size();
-  if (op == "Transpose") {
-    SmallVector<int64_t> perm;
-    if (const onnx::AttributeProto *a = findAttr(node, "perm")) {
-      if (failed(checkAttrType(node, *a, onnx::AttributeProto::INTS)))
-        return failure();
-      perm.assign(a->ints().begin(), a->ints().end());
-    } else {
-      for (int64_t i = rank - 1; i >= 0; --i)
-        perm.push_back(i);
-    }
-    auto badPerm = [&] {
-      std::string p;
-      for (auto [i, v] : llvm::enumerate(perm))
-        p += (i ? ", " : "") + std::to_string(v);
-      return fail(node, "perm [" + p + "] is not a permutation of " +
-                            Twine(rank) + " dimensions");
-    };
-    if (int64_t(perm.size()) != rank)
-      return badPerm();
-    SmallVector<bool> seen(rank, false);
-    for (int64_t p : perm) {
-      if (p < 0 || p >= rank || seen[p])
-        return badPerm();
-      seen[p] = true;
-    }
-    out = transpose(loc, ins[0], perm);
-    return success();
-  }
-  SmallVector<int64_t> shape;
-  if (op == "Flatten") {
-    int64_t axis;
-    if (failed(intAttr(node, "axis", 1, axis)))
-      return failure();
-    int64_t orig = axis;
-    if (axis < 0)
-      axis += rank;
-    if (axis < 0 || axis > rank)
-      return fail(node, "axis " + Twine(orig) + " out of range for rank " +
-                            Twine(rank));
-    int64_t outer = numElements(s.take_front(axis));
-    int64_t inner = numElements(s.drop_front(axis));
-    if (outer < 0 || inner < 0)
-      return fail(node, "cannot flatten " + shapeStr(s) + ": too large");
-    shape = {outer, inner};
-  } else { // Reshape
-    if (ins.size() != 1)
-      return fail(node, "expects 2 inputs");
-    auto c = getConst(node, node.input(1));
-    if (failed(c))
-      return failure();
-    if ((*c)->dims.size() != 1)
-      return fail(node, "shape must be 1-D");
-    int64_t allowZero;
-    if (failed(intAttr(node, "allowzero", 0, allowZero)))
-      return failure();
-    if (allowZero)
-      return fail(node, "allowzero = 1 is not supported");
-    // `known`: the product of the non-zero target dimensions (a 0 copied
-    // from a zero-sized input dimension makes the result empty).
-    int64_t known = 1, infer = -1;
-    bool hasZero = false;
-    for (auto [i, target] : llvm::enumerate((*c)->i64)) {
-      int64_t d = target;
-      bool copied = d == 0 && int64_t(i) < rank;
-      if (copied)
-        d = s[i];
-      if (target == -1) {
-        if (infer >= 0)
-          return fail(node, "more than one -1 in the target shape");
-        infer = i;
-        shape.push_back(1);
-        continue;
-      }
-      if (d < 0 || (d == 0 && !copied))
-        return fail(node, "invalid target dimension " + Twine(target) +
-                              " at index " + Twine(i));
-      shape.push_back(d);
-      if (d == 0) {
-        hasZero = true;
-        continue;
-      }
-      if (d > kMaxElements / known)
-        return fail(node, "target shape too large (more than " +
-                              Twine(kMaxElements) + " elements)");
-      known *= d;
-    }
-    int64_t total = numElements(s);
-    if (total < 0)
-      return fail(node, "input shape " + shapeStr(s) + " is too large");
-    if (infer >= 0) {
-      if (hasZero)
-        return fail(node, "cannot infer -1 next to a zero-sized dimension");
-      if (total % known)
-        return fail(node, "cannot infer -1: " + Twine(total) +
-                              " elements not divisible by " + Twine(known));
-      shape[infer] = total / known;
-    }
-  }
-  if (failed(checkResultShape(node, shape)))
-    return failure();
-  if (numElements(shape) != numElements(s))
-    return fail(node, "cannot reshape " + shapeStr(s) + " to " +
-                          shapeStr(shape));
-  out = reshapeTo(loc, ins[0], shape);
-  return success();
-}
-
 /// Records a Constant node's tensor as constant data.
 LogicalResult Importer::convertConstant(const onnx::NodeProto &node) {
   if (node.attribute_size() != 1)
@@ -786,134 +748,133 @@ LogicalResult Importer::convertConstant(const onnx::NodeProto &node) {
   return success();
 }
 
-/// The number of inputs operator `op` takes: [min, max]. Inputs from min
-/// on are optional (an empty name omits one).
-std::pair<int, int> inputArity(StringRef op) {
-  if (op == "Constant")
-    return {0, 0};
-  if (op == "Gemm")
-    return {2, 3};
-  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" ||
-      op == "MatMul" || op == "Reshape")
-    return {2, 2};
-  return {1, 1}; // Identity, Relu, Tanh, Sigmoid, Softmax, Flatten, Transpose
+
+//===----------------------------------------------------------------------===//
+// Operator table and dispatch
+//===----------------------------------------------------------------------===//
+
+const OpInfo *lookupOp(StringRef op) {
+  using I = Importer;
+  // dataInputs: bit i set when input i is read as constant data.
+  static const OpInfo table[] = {
+      {"Abs", 1, 1, 0, &I::convertUnary},
+      {"Add", 2, 2, 0, &I::convertBinary},
+      {"AveragePool", 1, 1, 0, &I::convertPool},
+      {"Cast", 1, 1, 0, &I::convertCast},
+      {"Concat", 1, 1 << 20, 0, &I::convertConcat},
+      {"Conv", 2, 3, 0, &I::convertConv},
+      {"DequantizeLinear", 2, 3, 0b111, &I::convertDequantizeLinear},
+      {"Div", 2, 2, 0, &I::convertBinary},
+      {"Dropout", 1, 3, 0b110, &I::convertIdentity},
+      {"Erf", 1, 1, 0, &I::convertUnary},
+      {"Exp", 1, 1, 0, &I::convertUnary},
+      {"Flatten", 1, 1, 0, &I::convertShapeOp},
+      {"Gather", 2, 2, 0, &I::convertGather},
+      {"Gelu", 1, 1, 0, &I::convertUnary},
+      {"Gemm", 2, 3, 0, &I::convertGemm},
+      {"GlobalAveragePool", 1, 1, 0, &I::convertGlobalAveragePool},
+      {"Identity", 1, 1, 0, &I::convertIdentity},
+      {"LayerNormalization", 2, 3, 0, &I::convertLayerNorm},
+      {"Log", 1, 1, 0, &I::convertUnary},
+      {"MatMul", 2, 2, 0, &I::convertMatMul},
+      {"MatMulInteger", 2, 4, 0b1111, &I::convertMatMulInteger},
+      {"MaxPool", 1, 1, 0, &I::convertPool},
+      {"Mul", 2, 2, 0, &I::convertBinary},
+      {"Neg", 1, 1, 0, &I::convertUnary},
+      {"Pow", 2, 2, 0b10, &I::convertPow},
+      {"QLinearMatMul", 8, 8, 0b11111111, &I::convertQLinearMatMul},
+      {"QuantizeLinear", 2, 3, 0b110, &I::convertQuantizeLinear},
+      {"Reciprocal", 1, 1, 0, &I::convertUnary},
+      {"ReduceMax", 1, 2, 0b10, &I::convertReduce},
+      {"ReduceMean", 1, 2, 0b10, &I::convertReduce},
+      {"ReduceSum", 1, 2, 0b10, &I::convertReduce},
+      {"Relu", 1, 1, 0, &I::convertUnary},
+      {"Reshape", 2, 2, 0b10, &I::convertShapeOp},
+      {"Shape", 1, 1, 0, nullptr}, // always folded
+      {"Sigmoid", 1, 1, 0, &I::convertUnary},
+      {"Slice", 1, 5, 0b11110, &I::convertSlice},
+      {"Softmax", 1, 1, 0, &I::convertSoftmax},
+      {"Sqrt", 1, 1, 0, &I::convertUnary},
+      {"Squeeze", 1, 2, 0b10, &I::convertSqueeze},
+      {"Sub", 2, 2, 0, &I::convertBinary},
+      {"Tanh", 1, 1, 0, &I::convertUnary},
+      {"Transpose", 1, 1, 0, &I::convertShapeOp},
+      {"Unsqueeze", 1, 2, 0b10, &I::convertSqueeze},
+  };
+  for (const OpInfo &info : table)
+    if (info.name == op)
+      return &info;
+  return nullptr;
 }
 
 LogicalResult Importer::convertNode(const onnx::NodeProto &node) {
   StringRef op = node.op_type();
-  if (node.output_size() != 1)
-    return fail(node, "expects one output, has " + Twine(node.output_size()));
+  if (node.output_size() < 1)
+    return fail(node, "has no outputs");
+  // Optional extra outputs (Dropout's mask, LayerNormalization's mean and
+  // inverse standard deviation, MaxPool's indices) must be left unnamed.
+  for (int i = 1; i < node.output_size(); ++i)
+    if (!node.output(i).empty())
+      return fail(node, "output " + Twine(i) + " ('" + node.output(i) +
+                            "') is not supported; only the first output is");
   if (failed(checkNewName(node, node.output(0))))
     return failure();
-  auto [minIn, maxIn] = inputArity(op);
-  if (node.input_size() < minIn || node.input_size() > maxIn) {
-    std::string want = std::to_string(minIn);
-    if (maxIn != minIn)
-      want += " to " + std::to_string(maxIn);
-    return fail(node, "expects " + want + " input" + (maxIn == 1 ? "" : "s") +
-                          ", has " + Twine(node.input_size()));
+  if (op == "Constant") {
+    if (node.input_size() != 0)
+      return fail(node, "expects no inputs, has " + Twine(node.input_size()));
+    return convertConstant(node);
   }
-  for (int i = 0; i < minIn; ++i)
+  const OpInfo *info = lookupOp(op);
+  if (!info)
+    return fail(node, "unsupported operator");
+  if (node.input_size() < info->minInputs ||
+      node.input_size() > info->maxInputs) {
+    std::string want = std::to_string(info->minInputs);
+    if (info->maxInputs == (1 << 20))
+      want += " or more";
+    else if (info->maxInputs != info->minInputs)
+      want += " to " + std::to_string(info->maxInputs);
+    return fail(node, "expects " + want + " input" +
+                          (info->maxInputs == 1 ? "" : "s") + ", has " +
+                          Twine(node.input_size()));
+  }
+  for (int i = 0; i < info->minInputs; ++i)
     if (node.input(i).empty())
       return fail(node, "input " + Twine(i) +
                             " is required but its name is empty");
-  if (op == "Constant")
-    return convertConstant(node);
+  bool folded = false;
+  if (failed(tryFold(node, folded)))
+    return failure();
+  if (folded)
+    return success();
+  if (!info->convert)
+    return fail(node, "input '" + node.input(0) +
+                          "' must have a static shape");
   Location loc = NameLoc::get(b.getStringAttr(nodeName(node)), fileLoc);
-  // Reshape's shape is read as data, not as a value.
-  int numValues = op == "Reshape" ? 1 : node.input_size();
-  // Inputs by position; only optional (trailing) ones may be omitted, so
-  // the first omitted one ends the list.
   SmallVector<Value> ins;
-  for (int i = 0; i < numValues; ++i) {
-    if (node.input(i).empty()) {
-      for (int j = i + 1; j < numValues; ++j)
-        if (!node.input(j).empty())
-          return fail(node, "omitted input " + Twine(i) +
-                                " before a given one is not supported");
-      break;
+  for (int i = 0; i < node.input_size(); ++i) {
+    if (node.input(i).empty() || (i < 32 && (info->dataInputs >> i) & 1)) {
+      // Data inputs must exist all the same (the converter reads them).
+      if (!node.input(i).empty() && !constData(node.input(i)) &&
+          !values.count(node.input(i)))
+        return fail(node, "input '" + node.input(i) +
+                              "' is not defined before this node");
+      ins.push_back(Value());
+      continue;
     }
     auto v = get(node, node.input(i));
     if (failed(v))
       return failure();
     ins.push_back(*v);
   }
-  auto type0 = cast<RankedTensorType>(ins[0].getType());
   Value out;
-  if (op == "Identity") {
-    out = ins[0];
-  } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
-    if (ins.size() != 2)
-      return fail(node, "expects 2 inputs");
-    auto shape = broadcastShape(node, ins);
-    if (failed(shape))
-      return failure();
-    out = elementwise(loc, ins, *shape,
-                      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                        if (op == "Add")
-                          return arith::AddFOp::create(nb, nl, a[0], a[1]);
-                        if (op == "Sub")
-                          return arith::SubFOp::create(nb, nl, a[0], a[1]);
-                        if (op == "Mul")
-                          return arith::MulFOp::create(nb, nl, a[0], a[1]);
-                        return arith::DivFOp::create(nb, nl, a[0], a[1]);
-                      });
-  } else if (op == "Relu" || op == "Tanh" || op == "Sigmoid") {
-    out = elementwise(
-        loc, ins[0], type0.getShape(),
-        [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-          if (op == "Tanh")
-            return math::TanhOp::create(nb, nl, a[0]);
-          Value zero =
-              arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(0.0f));
-          if (op == "Relu")
-            return arith::MaximumFOp::create(nb, nl, a[0], zero);
-          // Sigmoid: 1 / (1 + exp(-x)).
-          Value one =
-              arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(1.0f));
-          Value e = math::ExpOp::create(nb, nl,
-                                        arith::NegFOp::create(nb, nl, a[0]));
-          return arith::DivFOp::create(nb, nl, one,
-                                       arith::AddFOp::create(nb, nl, one, e));
-        });
-  } else if (op == "Softmax") {
-    int64_t rank = type0.getRank();
-    int64_t axisAttr;
-    if (failed(intAttr(node, "axis", opset >= 13 ? -1 : 1, axisAttr)))
-      return failure();
-    int64_t axis = normAxis(axisAttr, rank);
-    if (rank == 0 || axis != rank - 1)
-      return fail(node, "only the last axis is supported (rank " +
-                            Twine(rank) + ")");
-    Value init = emptyLike(loc, type0.getShape());
-    out = linalg::SoftmaxOp::create(b, loc, TypeRange{type0}, ins[0], init,
-                                    uint64_t(axis))
-              ->getResult(0);
-  } else if (op == "MatMul") {
-    if (ins.size() != 2)
-      return fail(node, "expects 2 inputs");
-    auto bT = cast<RankedTensorType>(ins[1].getType());
-    if (type0.getRank() != 2 || bT.getRank() != 2)
-      return fail(node, "only 2-D x 2-D is supported, got " +
-                            shapeStr(type0.getShape()) + " x " +
-                            shapeStr(bT.getShape()));
-    if (type0.getDimSize(1) != bT.getDimSize(0))
-      return fail(node, "inner dimensions differ: " +
-                            shapeStr(type0.getShape()) + " x " +
-                            shapeStr(bT.getShape()));
-    if (failed(checkResultShape(
-            node, {type0.getDimSize(0), bT.getDimSize(1)})))
-      return failure();
-    out = matmul(loc, ins[0], ins[1]);
-  } else if (op == "Gemm") {
-    if (failed(convertGemm(node, loc, ins, out)))
-      return failure();
-  } else if (op == "Flatten" || op == "Reshape" || op == "Transpose") {
-    if (failed(convertShapeOp(node, loc, ins, out)))
-      return failure();
-  } else {
-    return fail(node, "unsupported operator");
-  }
+  if (failed((this->*info->convert)(node, loc, ins, out)))
+    return failure();
+  // A converter may instead have evaluated the node into constant data.
+  if (!out && consts.count(node.output(0)))
+    return success();
+  if (!out)
+    return fail(node, "produced no result (internal error)");
   values[node.output(0)] = out;
   return success();
 }
@@ -952,15 +913,18 @@ LogicalResult Importer::run(const onnx::ModelProto &model, ModuleOp module) {
       return failure();
     }
     RankedTensorType type;
-    if (failed(graphType(in, "input", type, /*allowDynamic=*/false)))
+    int32_t dtype;
+    if (failed(graphType(in, "input", type, dtype, /*allowDynamic=*/false)))
       return failure();
     argTypes.push_back(type);
     args.push_back(&in);
+    valueDtypes[in.name()] = dtype;
   }
   SmallVector<RankedTensorType> declared;
   for (const onnx::ValueInfoProto &o : graph.output()) {
     RankedTensorType type;
-    if (failed(graphType(o, "output", type, /*allowDynamic=*/true)))
+    int32_t dtype;
+    if (failed(graphType(o, "output", type, dtype, /*allowDynamic=*/true)))
       return failure();
     declared.push_back(type);
   }
@@ -986,7 +950,13 @@ LogicalResult Importer::run(const onnx::ModelProto &model, ModuleOp module) {
     auto v = get(outNode, o.name());
     if (failed(v))
       return failure();
-    auto type = cast<RankedTensorType>(v->getType());
+    auto type = dyn_cast<RankedTensorType>(v->getType());
+    if (!type) {
+      error = "output '" + o.name() +
+              "': a quantized tensor (the codes of a QuantizeLinear) cannot "
+              "be a graph output; dequantize it first";
+      return failure();
+    }
     bool mismatch = type.getRank() != decl.getRank();
     for (auto [d, e] : llvm::zip(type.getShape(), decl.getShape()))
       if (!ShapedType::isDynamic(e) && d != e)
@@ -1005,7 +975,9 @@ LogicalResult Importer::run(const onnx::ModelProto &model, ModuleOp module) {
   return success();
 }
 
-} // namespace
+} // namespace qforge::onnx_import
+
+using namespace qforge::onnx_import;
 
 //===----------------------------------------------------------------------===//
 // Public API
@@ -1013,6 +985,7 @@ LogicalResult Importer::run(const onnx::ModelProto &model, ModuleOp module) {
 
 void qforge::loadONNXImportDialects(MLIRContext &context) {
   context.loadDialect<arith::ArithDialect, func::FuncDialect,
+                      qf::QFDialect,
                       linalg::LinalgDialect, math::MathDialect,
                       tensor::TensorDialect>();
 }

@@ -4,12 +4,12 @@
 
 // Every unsupported operator is listed, with its op type and node name
 // (an operator of another domain too); nothing is written.
-// RUN: %python -c "import sys; sys.path.insert(0, '%S/Inputs'); from onnx_case import *; x = rnd(1, 1, 4, 4); case('%t/unsup', [node('Conv', ['x', 'w'], ['c'], name='conv1'), node('Relu', ['c'], ['r'], name='relu1'), node('MaxPool', ['r'], ['p'], name='pool1', kernel_shape=[2, 2]), node('Scaler', ['p'], ['y'], name='scale1', domain='ai.onnx.ml')], {'x': x}, {'y': np.zeros((1, 1, 2, 2), np.float32)}, inits=[const('w', rnd(1, 1, 3, 3))])"
+// RUN: %python -c "import sys; sys.path.insert(0, '%S/Inputs'); from onnx_case import *; x = rnd(1, 1, 4, 4); case('%t/unsup', [node('LpNormalization', ['x'], ['c'], name='lpnorm1'), node('Relu', ['c'], ['r'], name='relu1'), node('MaxRoiPool', ['r', 'w'], ['p'], name='roipool1', pooled_shape=[2, 2]), node('Scaler', ['p'], ['y'], name='scale1', domain='ai.onnx.ml')], {'x': x}, {'y': np.zeros((1, 1, 2, 2), np.float32)}, inits=[const('w', rnd(1, 1, 3, 3))])"
 // RUN: not qforge-import %t/unsup.onnx -o %t/unsup.mlir 2>&1 | FileCheck %s --check-prefix=UNSUP
 // RUN: test ! -e %t/unsup.mlir
 // UNSUP:      qforge-import: error: 3 unsupported operators (op type, node):
-// UNSUP-NEXT:   Conv 'conv1'
-// UNSUP-NEXT:   MaxPool 'pool1'
+// UNSUP-NEXT:   LpNormalization 'lpnorm1'
+// UNSUP-NEXT:   MaxRoiPool 'roipool1'
 // UNSUP-NEXT:   Scaler 'scale1' (domain 'ai.onnx.ml')
 // UNSUP-NOT:  Relu
 
@@ -29,11 +29,11 @@
 // RUN: %python -c "import sys; sys.path.insert(0, '%S/Inputs'); from onnx_case import *; x = rnd(2, 4).astype(np.float64); case('%t/f64', [node('Relu', ['x'], ['y'], name='r')], {'x': x}, {'y': np.maximum(x, 0)})"
 // RUN: not qforge-import %t/f64.onnx -o %t/f64.mlir 2>&1 | FileCheck %s --check-prefix=F64
 // RUN: test ! -e %t/f64.mlir
-// F64: qforge-import: error: input 'x': element type DOUBLE is not supported (only float32 for now)
+// F64: qforge-import: error: input 'x': element type DOUBLE is not supported (float32, int64, int32, int8, uint8)
 // RUN: %python -c "import sys; sys.path.insert(0, '%S/Inputs'); from onnx_case import *; x = rnd(2, 4); case('%t/i32', [node('Add', ['x', 'k'], ['y'], name='add_k')], {'x': x}, {'y': x}, inits=[const('k', np.ones(4, np.int32))])"
 // RUN: not qforge-import %t/i32.onnx -o %t/i32.mlir 2>&1 | FileCheck %s --check-prefix=I32
 // RUN: test ! -e %t/i32.mlir
-// I32: qforge-import: error: node 'add_k' (Add): tensor 'k' has element type INT32 (only float32 is supported for now)
+// I32: qforge-import: error: node 'add_k' (Add): input B must be a float32 tensor, got element type i32
 
 // Truncated, garbage and missing files.
 // RUN: %python -c "d = open('%t/dyn.onnx', 'rb').read(); open('%t/trunc.onnx', 'wb').write(d[:len(d) // 2])"
