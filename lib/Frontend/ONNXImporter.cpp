@@ -865,6 +865,13 @@ LogicalResult Importer::convertNode(const onnx::NodeProto &node) {
     auto v = get(node, node.input(i));
     if (failed(v))
       return failure();
+    // Quantized values (the codes of a QuantizeLinear) only feed the QDQ
+    // operators, which read them as data inputs.
+    if (!isa<RankedTensorType>(v->getType()))
+      return fail(node, "input '" + node.input(i) +
+                            "' is quantized (the output of a QuantizeLinear "
+                            "or QLinearMatMul); only DequantizeLinear, "
+                            "MatMulInteger and QLinearMatMul take it");
     ins.push_back(*v);
   }
   Value out;

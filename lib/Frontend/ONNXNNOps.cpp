@@ -66,6 +66,7 @@ static LogicalResult readWindow(Importer &im, const onnx::NodeProto &node,
     w.strides[i] = 1;
     w.dilations[i] = 1;
     w.padBegin[i] = w.padEnd[i] = 0;
+    w.out[i] = 1;
   }
   for (size_t i = 0; i < n; ++i) {
     size_t d = lead + i;

@@ -233,8 +233,9 @@ static FailureOr<SmallVector<int64_t>> inputShape(Importer &im,
   if (it == im.values.end())
     return im.fail(node, "input '" + name +
                              "' is not defined before this node");
-  auto type = cast<ShapedType>(it->second.getType());
-  return SmallVector<int64_t>(type.getShape());
+  if (auto q = dyn_cast<qf::QTensorType>(it->second.getType()))
+    return SmallVector<int64_t>(q.getShape());
+  return SmallVector<int64_t>(shapeOf(it->second));
 }
 
 LogicalResult Importer::convertDequantizeLinear(const onnx::NodeProto &node,
