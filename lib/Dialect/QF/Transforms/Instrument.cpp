@@ -13,6 +13,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace mlir::qf {
@@ -26,7 +27,10 @@ using namespace mlir::qf;
 namespace {
 
 /// The first name in `loc` (NameLoc, possibly inside fused or call-site
-/// locations), or "".
+/// locations), or "". Made usable as a file name: characters other than
+/// letters, digits, '_', '-' and '.' become '.', and leading or trailing
+/// ones are dropped, so an exporter's "/blocks.0/q/MatMul" is
+/// "blocks.0.q.MatMul".
 std::string locationName(Location loc) {
   std::string name;
   loc->walk([&](Location l) {
@@ -36,7 +40,17 @@ std::string locationName(Location loc) {
     }
     return WalkResult::advance();
   });
-  return name;
+  std::string clean;
+  for (char c : name) {
+    bool keep = llvm::isAlnum(c) || c == '_' || c == '-' || c == '.';
+    if (keep)
+      clean += c;
+    else if (!clean.empty() && clean.back() != '.')
+      clean += '.';
+  }
+  while (!clean.empty() && clean.back() == '.')
+    clean.pop_back();
+  return clean;
 }
 
 struct InstrumentPass : qf::impl::QFInstrumentPassBase<InstrumentPass> {

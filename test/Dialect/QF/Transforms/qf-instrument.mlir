@@ -36,3 +36,18 @@ func.func @mlp(%x: tensor<2x4xf32>, %rw: tensor<4x3xf32>) -> (tensor<2x3xf32>, t
   %y5 = linalg.matmul ins(%x, %rw : tensor<2x4xf32>, tensor<4x3xf32>) outs(%init : tensor<2x3xf32>) -> tensor<2x3xf32>
   return %y1, %y2, %y3, %y4, %y5 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>
 }
+
+// Exporters' node names become file-name-safe layer names: "/" and other
+// characters become ".", leading and trailing ones are dropped.
+// CHECK-LABEL: func.func @exported
+//       CHECK:   qf.observe %arg0 {name = "blocks.0.q.MatMul.input"}
+//       CHECK:   qf.observe %arg0 {name = "head.MatMul.0.input"}
+func.func @exported(%x: tensor<2x4xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  %w = arith.constant dense<0.5> : tensor<4x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %y1 = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x3xf32>) outs(%init : tensor<2x3xf32>) -> tensor<2x3xf32> loc("/blocks.0/q/MatMul")
+  %y2 = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x3xf32>) outs(%init : tensor<2x3xf32>) -> tensor<2x3xf32> loc("//head/MatMul:0//")
+  return %y1, %y2 : tensor<2x3xf32>, tensor<2x3xf32>
+}
