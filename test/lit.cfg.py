@@ -24,7 +24,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
-tools = ["qforge-opt", "qforge-run", "qforge-translate", "qforge-import", "mlir-opt", "mlir-runner"]
+tools = ["qforge-opt", "qforge-run", "qforge-translate", "qforge-import", "qforge", "mlir-opt", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 config.substitutions.append(("%mlir_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")))
 

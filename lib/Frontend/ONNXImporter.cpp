@@ -31,7 +31,9 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
 #include <limits>
@@ -1041,4 +1043,46 @@ OwningOpRef<ModuleOp> qforge::importONNXFile(MLIRContext &context,
   }
   return importONNXModel(context, (*buffer)->getBuffer(), path, options,
                          error);
+}
+
+bool qforge::importONNXToFile(StringRef inputPath, StringRef outputPath,
+                              const ONNXImportOptions &options,
+                              bool debugInfo, std::string &error) {
+  MLIRContext context;
+  OwningOpRef<ModuleOp> module =
+      importONNXFile(context, inputPath, options, error);
+  if (!module)
+    return false;
+  OpPrintingFlags flags;
+  if (debugInfo)
+    flags.enableDebugInfo();
+  if (outputPath == "-") {
+    module->print(llvm::outs(), flags);
+    return true;
+  }
+  // Write next to the destination, then rename: never a partial output.
+  llvm::SmallString<128> tmp;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+          outputPath + ".tmp-%%%%%%", fd, tmp)) {
+    error = ("cannot create '" + tmp + "': " + ec.message()).str();
+    return false;
+  }
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    module->print(os, flags);
+    os.close();
+    if (os.has_error()) {
+      os.clear_error();
+      llvm::sys::fs::remove(tmp);
+      error = "cannot write '" + outputPath.str() + "'";
+      return false;
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, outputPath)) {
+    llvm::sys::fs::remove(tmp);
+    error = "cannot write '" + outputPath.str() + "': " + ec.message();
+    return false;
+  }
+  return true;
 }

@@ -3,17 +3,15 @@
 // qforge-import MODEL.onnx [-o OUT.mlir] [--batch N]: converts an ONNX model
 // to a module with func.func @main on tensors (qforge/Frontend). On any
 // error it prints one message, exits 1 and writes no output file; the
-// output is written to a temporary file and renamed into place.
+// output is written to a temporary file and renamed into place. The same
+// as `qforge import`, which always keeps the node names as locations.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Frontend/ONNXImporter.h"
 
 #include "mlir/IR/AsmState.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/OperationSupport.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -29,7 +27,6 @@ static cl::opt<int64_t>
           cl::desc("Size of a symbolic first dimension of the graph inputs "
                    "and outputs (0, the default: none)"));
 
-/// Prints `msg` as qforge-import's error and returns the exit code 1.
 static int fail(const llvm::Twine &msg) {
   llvm::errs() << "qforge-import: error: " << msg << "\n";
   return 1;
@@ -44,36 +41,11 @@ int main(int argc, char **argv) {
     return fail("--batch must be a positive size (or 0, the default, to "
                 "leave symbolic dimensions unset), got " +
                 llvm::Twine(int64_t(batch)));
-  mlir::MLIRContext context;
   qforge::ONNXImportOptions options;
   options.batch = batch;
   std::string error;
-  auto module = qforge::importONNXFile(context, inputFile, options, error);
-  if (!module)
+  if (!qforge::importONNXToFile(inputFile, outputFile, options,
+                                /*debugInfo=*/false, error))
     return fail(error);
-  if (outputFile == "-") {
-    module->print(llvm::outs(), mlir::OpPrintingFlags());
-    return 0;
-  }
-  // Write next to the destination, then rename: never a partial output.
-  llvm::SmallString<128> tmp;
-  int fd;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
-          outputFile + ".tmp-%%%%%%", fd, tmp))
-    return fail("cannot create '" + tmp + "': " + ec.message());
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    module->print(os, mlir::OpPrintingFlags());
-    os.close();
-    if (os.has_error()) {
-      os.clear_error();
-      llvm::sys::fs::remove(tmp);
-      return fail("cannot write '" + outputFile + "'");
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(tmp, outputFile)) {
-    llvm::sys::fs::remove(tmp);
-    return fail("cannot write '" + outputFile + "': " + ec.message());
-  }
   return 0;
 }

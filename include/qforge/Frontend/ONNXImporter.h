@@ -49,6 +49,14 @@ mlir::OwningOpRef<mlir::ModuleOp>
 importONNXFile(mlir::MLIRContext &context, llvm::StringRef path,
                const ONNXImportOptions &options, std::string &error);
 
+/// Imports the model at `inputPath` and writes the module as MLIR text to
+/// `outputPath` ("-": stdout), through a temporary file renamed into place,
+/// so that a failure never leaves a partial output. `debugInfo` prints the
+/// locations (the node names). Returns false with `error` set on failure.
+bool importONNXToFile(llvm::StringRef inputPath, llvm::StringRef outputPath,
+                      const ONNXImportOptions &options, bool debugInfo,
+                      std::string &error);
+
 } // namespace qforge
 
 #endif // QFORGE_FRONTEND_ONNXIMPORTER_H
