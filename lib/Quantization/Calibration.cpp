@@ -30,6 +30,93 @@ void AbsHistogram::add(const float *values, int64_t count) {
   }
 }
 
+AbsHistogram AbsHistogram::fromCounts(std::vector<uint64_t> counts,
+                                      double upper, double absMax,
+                                      uint64_t nans) {
+  AbsHistogram h(unsigned(std::max<size_t>(counts.size(), 1)), upper);
+  if (!counts.empty())
+    h.counts = std::move(counts);
+  h.seen = 0;
+  for (uint64_t c : h.counts)
+    h.seen += c;
+  h.nanCount = nans;
+  h.maxAbs = absMax;
+  return h;
+}
+
+TensorStats::TensorStats(int64_t channels, bool hessian)
+    : k(std::max<int64_t>(channels, 1)), upper(std::ldexp(1.0, -20)),
+      counts(kBins, 0), sumAbsValues(size_t(k), 0.0),
+      sumSqValues(size_t(k), 0.0) {
+  if (hessian)
+    gramValues.assign(size_t(k * k), 0.0);
+}
+
+void TensorStats::grow(double a) {
+  while (a >= upper && upper < 1e300) {
+    // Double the range: bin j of the new histogram is bins 2j and 2j + 1.
+    for (unsigned j = 0; j < kBins / 2; ++j)
+      counts[j] = counts[2 * j] + counts[2 * j + 1];
+    std::fill(counts.begin() + kBins / 2, counts.end(), 0);
+    upper *= 2;
+  }
+}
+
+void TensorStats::addRows(const float *x, int64_t rows) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float *row = x + r * k;
+    for (int64_t c = 0; c < k; ++c) {
+      float v = row[c];
+      if (std::isnan(v)) {
+        ++nanCount;
+        continue;
+      }
+      double d = v, a = std::fabs(d);
+      if (!any) {
+        minValue = maxValue = d;
+        any = true;
+      }
+      minValue = std::min(minValue, d);
+      maxValue = std::max(maxValue, d);
+      if (std::isfinite(a)) {
+        maxAbs = std::max(maxAbs, a);
+        grow(a);
+        ++counts[size_t(std::min<double>(a / upper * kBins, kBins - 1))];
+      } else {
+        ++infCount; // kept apart: merging bins would move it
+      }
+      sumAbsValues[c] += a;
+      sumSqValues[c] += d * d;
+    }
+    if (gramValues.empty())
+      continue;
+    // Upper triangle of row^T row, mirrored at the end of each row batch.
+    for (int64_t i = 0; i < k; ++i) {
+      double xi = row[i];
+      if (xi == 0.0)
+        continue;
+      double *g = gramValues.data() + i * k;
+      for (int64_t j = i; j < k; ++j)
+        g[j] += xi * double(row[j]);
+    }
+  }
+  numRows += rows;
+  if (!gramValues.empty())
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < i; ++j)
+        gramValues[size_t(i * k + j)] = gramValues[size_t(j * k + i)];
+}
+
+std::vector<uint64_t> TensorStats::histogramCounts() const {
+  std::vector<uint64_t> c = counts;
+  c.back() += infCount;
+  return c;
+}
+
+AbsHistogram TensorStats::histogram() const {
+  return AbsHistogram::fromCounts(histogramCounts(), upper, maxAbs, nanCount);
+}
+
 bool AbsHistogram::merge(const AbsHistogram &other) {
   if (other.counts.size() != counts.size() || other.upperBound != upperBound)
     return false;

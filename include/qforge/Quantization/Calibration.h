@@ -43,6 +43,11 @@ public:
   /// Largest finite |x| seen (0 when none).
   double absMax() const { return maxAbs; }
 
+  /// A histogram with the given state (e.g. read back from a calibration
+  /// file). `counts` must not be empty; `upper` as for the constructor.
+  static AbsHistogram fromCounts(std::vector<uint64_t> counts, double upper,
+                                 double absMax, uint64_t nans);
+
 private:
   std::vector<uint64_t> counts;
   double upperBound;
@@ -51,6 +56,56 @@ private:
 };
 
 /// How a clipping threshold is chosen from a histogram.
+/// Running statistics of an observed tensor whose last dimension holds
+/// `channels` channels, fed row by row: min / max, a histogram of |x|, the
+/// per-channel sums of |x| and x^2 and, optionally, X^T X. Everything is
+/// accumulated in double in the order the rows come, so the same rows in
+/// the same order give the same bits (whatever ran the model).
+///
+/// The histogram has kBins bins over [0, U) with U the smallest power of
+/// two above the largest finite |x| (at least 2^-20): when a larger value
+/// arrives U doubles and pairs of bins merge, which gives exactly the
+/// counts one pass with the final U would give. Infinities count in the
+/// last bin, NaNs apart.
+class TensorStats {
+public:
+  static constexpr unsigned kBins = 2048;
+
+  TensorStats(int64_t channels, bool hessian);
+
+  /// Adds `rows` rows of `channels` values each.
+  void addRows(const float *x, int64_t rows);
+
+  int64_t channels() const { return k; }
+  int64_t rows() const { return numRows; }
+  /// Smallest and largest value (NaNs ignored; 0, 0 before any value).
+  double min() const { return minValue; }
+  double max() const { return maxValue; }
+  double histogramUpper() const { return upper; }
+  /// The counts, infinities in the last bin.
+  std::vector<uint64_t> histogramCounts() const;
+  uint64_t nans() const { return nanCount; }
+  double absMax() const { return maxAbs; }
+  /// The histogram as an AbsHistogram (for the range methods).
+  AbsHistogram histogram() const;
+  /// Per-channel sums of |x| and x^2 (divide by rows() for the means).
+  const std::vector<double> &sumAbs() const { return sumAbsValues; }
+  const std::vector<double> &sumSquares() const { return sumSqValues; }
+  /// X^T X (channels x channels, row-major, symmetric); empty when not
+  /// requested. Non-finite inputs make it non-finite.
+  const std::vector<double> &gram() const { return gramValues; }
+
+private:
+  void grow(double absValue);
+
+  int64_t k, numRows = 0;
+  double minValue = 0, maxValue = 0, maxAbs = 0, upper;
+  bool any = false;
+  uint64_t nanCount = 0, infCount = 0;
+  std::vector<uint64_t> counts;
+  std::vector<double> sumAbsValues, sumSqValues, gramValues;
+};
+
 enum class RangeMethod { MinMax, Percentile, MSE, Entropy };
 
 /// Parses "minmax", "percentile", "mse" or "entropy".

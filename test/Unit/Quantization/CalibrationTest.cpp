@@ -148,3 +148,97 @@ TEST(Calibration, SpecialValues) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// TensorStats
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+std::vector<float> statsRows(int64_t rows, int64_t k, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> x(size_t(rows * k));
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = normal(rng) * float(1 + (i % k)); // channel c has scale c + 1
+  return x;
+}
+
+} // namespace
+
+TEST(TensorStats, MatchesDirectComputation) {
+  const int64_t rows = 300, k = 5;
+  std::vector<float> x = statsRows(rows, k, 3);
+  qforge::TensorStats s(k, /*hessian=*/true);
+  s.addRows(x.data(), rows);
+  EXPECT_EQ(s.rows(), rows);
+  double mn = x[0], mx = x[0], amax = 0;
+  std::vector<double> sumAbs(k), sumSq(k), gram(k * k);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t i = 0; i < k; ++i) {
+      double v = x[r * k + i];
+      mn = std::min(mn, v);
+      mx = std::max(mx, v);
+      amax = std::max(amax, std::fabs(v));
+      sumAbs[i] += std::fabs(v);
+      sumSq[i] += v * v;
+      for (int64_t j = 0; j < k; ++j)
+        gram[i * k + j] += v * double(x[r * k + j]);
+    }
+  EXPECT_EQ(s.min(), mn);
+  EXPECT_EQ(s.max(), mx);
+  EXPECT_EQ(s.absMax(), amax);
+  for (int64_t i = 0; i < k; ++i) {
+    EXPECT_NEAR(s.sumAbs()[i], sumAbs[i], 1e-9 * sumAbs[i]);
+    EXPECT_NEAR(s.sumSquares()[i], sumSq[i], 1e-9 * sumSq[i]);
+    for (int64_t j = 0; j < k; ++j) {
+      EXPECT_NEAR(s.gram()[i * k + j], gram[i * k + j],
+                  1e-9 * (1 + std::fabs(gram[i * k + j])));
+      EXPECT_EQ(s.gram()[i * k + j], s.gram()[j * k + i]);
+    }
+  }
+  // The histogram: the smallest power of two above max |x|, and the same
+  // counts as one pass over that range.
+  double upper = s.histogramUpper();
+  EXPECT_GT(upper, amax);
+  EXPECT_LE(upper / 2, amax);
+  EXPECT_EQ(upper, std::ldexp(1.0, std::ilogb(upper)));
+  qforge::AbsHistogram direct(qforge::TensorStats::kBins, upper);
+  direct.add(x.data(), rows * k);
+  EXPECT_EQ(s.histogramCounts(), direct.getCounts());
+  EXPECT_EQ(s.histogram().total(), uint64_t(rows * k));
+  EXPECT_EQ(qforge::thresholdMinMax(s.histogram()), amax);
+}
+
+TEST(TensorStats, IndependentOfHowRowsAreSplit) {
+  const int64_t rows = 257, k = 7;
+  std::vector<float> x = statsRows(rows, k, 9);
+  // Values growing over the rows make the histogram range double often.
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t i = 0; i < k; ++i)
+      x[r * k + i] *= float(1 + r);
+  qforge::TensorStats once(k, true), split(k, true);
+  once.addRows(x.data(), rows);
+  for (int64_t r = 0; r < rows;) {
+    int64_t n = std::min<int64_t>(rows - r, 1 + r % 13);
+    split.addRows(x.data() + r * k, n);
+    r += n;
+  }
+  EXPECT_EQ(once.histogramCounts(), split.histogramCounts());
+  EXPECT_EQ(once.histogramUpper(), split.histogramUpper());
+  EXPECT_EQ(once.gram(), split.gram());
+  EXPECT_EQ(once.sumAbs(), split.sumAbs());
+  EXPECT_EQ(once.sumSquares(), split.sumSquares());
+}
+
+TEST(TensorStats, NaNsAndInfinities) {
+  float x[4] = {1.0f, std::nanf(""), INFINITY, -2.0f};
+  qforge::TensorStats s(2, false);
+  s.addRows(x, 2);
+  EXPECT_EQ(s.nans(), 1u);
+  EXPECT_EQ(s.min(), -2.0);
+  EXPECT_EQ(s.max(), INFINITY);
+  EXPECT_EQ(s.absMax(), 2.0);
+  EXPECT_EQ(s.histogramCounts().back(), 1u); // the infinity
+  EXPECT_TRUE(s.gram().empty());
+}
