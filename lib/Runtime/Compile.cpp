@@ -199,6 +199,19 @@ llvm::Error LoadedModule::lowerForCUDA(llvm::StringRef chip) {
   });
 }
 
+llvm::Error LoadedModule::transform(
+    llvm::function_ref<void(OpPassManager &)> build) {
+  if (lowered)
+    return makeError(path + ": the module is already lowered");
+  DiagnosticCapture diagnostics(sourceMgr, context.get());
+  PassManager pm(context.get(), ModuleOp::getOperationName());
+  build(pm);
+  if (failed(pm.run(*module)))
+    return makeError(path + ": " + diagnostics.take());
+  signatures = readSignatures(*module);
+  return llvm::Error::success();
+}
+
 llvm::Error
 LoadedModule::lowerWith(llvm::function_ref<void(OpPassManager &)> build) {
   if (lowered)

@@ -55,6 +55,17 @@ static cl::opt<std::string>
                     "this machine's GPU (needs a CUDA driver and ptxas)"));
 static cl::opt<std::string> chip("chip", cl::init("sm_90"),
                                  cl::desc("GPU for --target=cuda"));
+static cl::opt<std::string> calibrate(
+    "calibrate",
+    cl::desc("Calibration run: run the float model over the --input data "
+             "(N samples each, in batches of the module's batch size) and "
+             "write the statistics of its observed tensors to this "
+             ".safetensors file"),
+    cl::value_desc("file"));
+static cl::opt<std::string>
+    progress("progress", cl::init("auto"),
+             cl::desc("Progress of --calibrate on stderr: auto (on a "
+                      "terminal), on, off"));
 static cl::opt<bool>
     printIR("print-ir",
             cl::desc("Print the lowered module (which qforge-run can run "
@@ -64,9 +75,35 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   qforge::hideOptionsExcept({"entry", "input", "seed", "output", "compare",
                              "rtol", "atol", "bench", "cpu", "num-threads",
-                             "target", "chip", "print-ir"});
+                             "target", "chip", "print-ir", "calibrate",
+                             "progress"});
   cl::ParseCommandLineOptions(
       argc, argv, "qforge-run: run a function of an MLIR module on this CPU\n");
+  if (calibrate.getNumOccurrences()) {
+    auto conflict = [&](bool given, const char *flag) {
+      if (given)
+        llvm::errs() << "qforge-run: error: --calibrate cannot be combined "
+                        "with "
+                     << flag << "\n";
+      return given;
+    };
+    if (conflict(outputs.getNumOccurrences(), "--output") ||
+        conflict(compares.getNumOccurrences(), "--compare") ||
+        conflict(bench.getNumOccurrences(), "--bench") ||
+        conflict(seed.getNumOccurrences(), "--seed") ||
+        conflict(target != "x86", "--target") ||
+        conflict(printIR, "--print-ir"))
+      return 1;
+    qforge::CalibrateOptions options;
+    options.module = moduleFile;
+    options.entry = entry;
+    options.data = inputs;
+    options.output = calibrate;
+    options.cpu = cpu;
+    options.threads = threads;
+    options.progress = progress;
+    return qforge::calibrateModule(options, llvm::outs(), llvm::errs());
+  }
   qforge::RunOptions options;
   options.module = moduleFile;
   options.entry = entry;

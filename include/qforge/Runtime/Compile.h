@@ -66,6 +66,10 @@ public:
   llvm::Expected<const FunctionSignature *>
   lookupEntry(llvm::StringRef name, bool explicitName) const;
 
+  /// Runs the passes `build` adds on the module (before lowering) and
+  /// reads the signatures again. Errors carry the passes' diagnostics.
+  llvm::Error transform(llvm::function_ref<void(mlir::OpPassManager &)> build);
+
   /// Lowers to the LLVM dialect with qf-lower-to-x86 for `cpu` (a resolved
   /// CPU name); a no-op for modules already in the LLVM dialect. Function
   /// arguments are marked read-only first, so that the generated code never

@@ -57,6 +57,30 @@ struct RunOptions {
 int runModuleOnCPU(const RunOptions &options, llvm::raw_ostream &out,
                    llvm::raw_ostream &err);
 
+/// Options of a calibration run (`qforge-run --calibrate`).
+struct CalibrateOptions {
+  /// The float model (e.g. from qforge-import), at any batch size B; it is
+  /// instrumented (-qf-instrument) unless it already observes tensors.
+  std::string module;
+  std::string entry = "main";
+  /// One .npy per argument, all with the same leading (sample) dimension N,
+  /// the other dimensions those of the argument. Run in batches of B.
+  std::vector<std::string> data;
+  /// The calibration file to write (.safetensors, atomically).
+  std::string output;
+  std::string cpu = "host";
+  unsigned threads = 1;
+  /// Progress on the error stream: "auto" (when it is a terminal), "on",
+  /// "off".
+  std::string progress = "auto";
+};
+
+/// Runs the model over the data and writes the statistics of every observed
+/// tensor (qforge/Quantization/CalibrationFile.h). Returns 0, or 1 after
+/// printing an error to `err`; a summary goes to `out`.
+int calibrateModule(const CalibrateOptions &options, llvm::raw_ostream &out,
+                    llvm::raw_ostream &err);
+
 /// Options of qforge-translate.
 struct TranslateOptions {
   std::string module;

@@ -9,6 +9,7 @@
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
 #include "CalibrationData.h"
+#include "qforge/Dialect/QF/Transforms/Calibration.h"
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Quantization/Calibration.h"
@@ -64,11 +65,6 @@ struct QuantizeActivationsPass
                             "(0, 1]";
       return signalPassFailure();
     }
-    if (calibration.empty()) {
-      module.emitError() << "qf-quantize-activations: needs calibration=<dir> "
-                            "with the observed activations (<name>.npy)";
-      return signalPassFailure();
-    }
     double param = *rangeMethod == qforge::RangeMethod::Percentile ? percentile
                    : *rangeMethod == qforge::RangeMethod::Entropy  ? 128.0
                                                                    : 127.0;
@@ -88,26 +84,49 @@ struct QuantizeActivationsPass
       std::string name = observe.getName().str();
       auto it = scales.find(name);
       if (it == scales.end()) {
+        // Statistics attached by -qf-attach-calibration, else the
+        // activations in the calibration directory.
         std::string error;
-        std::optional<Activations> x = readActivations(
-            calibration, name, lhsType.getShape().back(), error);
-        if (!x) {
-          op.emitError() << "qf-quantize-activations: activations of '"
-                         << name << "': " << error;
+        std::optional<qforge::CalibrationRecord> record =
+            attachedCalibration(observe, error);
+        if (!error.empty()) {
+          op.emitError() << "qf-quantize-activations: " << error;
           return signalPassFailure();
         }
         double absMax = 0;
-        for (float v : x->values)
-          if (std::isfinite(v))
-            absMax = std::max(absMax, double(std::fabs(v)));
+        std::optional<qforge::AbsHistogram> h;
+        if (record) {
+          absMax = record->absMax;
+          h = record->absHistogram();
+        } else if (calibration.empty()) {
+          op.emitError() << "qf-quantize-activations: no statistics for '"
+                         << name
+                         << "': run -qf-attach-calibration first, or give "
+                            "calibration=<dir> with the observed activations "
+                            "(<name>.npy)";
+          return signalPassFailure();
+        } else {
+          std::optional<Activations> x = readActivations(
+              calibration, name, lhsType.getShape().back(), error);
+          if (!x) {
+            op.emitError() << "qf-quantize-activations: activations of '"
+                           << name << "': " << error;
+            return signalPassFailure();
+          }
+          for (float v : x->values)
+            if (std::isfinite(v))
+              absMax = std::max(absMax, double(std::fabs(v)));
+          if (absMax > 0) {
+            h.emplace(kHistogramBins, absMax);
+            h->add(x->values.data(), static_cast<int64_t>(x->values.size()));
+          }
+        }
         if (!(absMax > 0)) {
           op.emitError() << "qf-quantize-activations: activations of '"
                          << name << "' are all zero (or not finite): no scale";
           return signalPassFailure();
         }
-        qforge::AbsHistogram h(kHistogramBins, absMax);
-        h.add(x->values.data(), static_cast<int64_t>(x->values.size()));
-        double t = qforge::threshold(h, *rangeMethod, param);
+        double t = qforge::threshold(*h, *rangeMethod, param);
         if (!(t > 0))
           t = absMax;
         it = scales.try_emplace(name, float(t / 127.0)).first;

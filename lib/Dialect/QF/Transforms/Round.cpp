@@ -10,6 +10,7 @@
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
 #include "CalibrationData.h"
+#include "qforge/Dialect/QF/Transforms/Calibration.h"
 
 #include "qforge/Dialect/QF/IR/QFBlob.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
@@ -32,17 +33,50 @@ using namespace mlir::qf;
 
 namespace {
 
-/// The matmul that consumes weight `w` with observed activations: its
-/// observe name and whether it transposes `w`. nullopt if there is none.
-std::optional<std::pair<std::string, bool>> observedUse(Value w) {
+/// A matmul that consumes a weight with observed activations.
+struct ObservedUse {
+  ObserveOp observe;
+  std::string name;
+  bool transposeRhs;
+};
+
+/// The matmul that consumes weight `w` with observed activations, or
+/// nullopt if there is none.
+std::optional<ObservedUse> observedUse(Value w) {
   for (Operation *user : w.getUsers()) {
     auto mm = dyn_cast<MatmulOp>(user);
     if (!mm || mm.getRhs() != w)
       continue;
     if (auto observe = mm.getLhs().getDefiningOp<ObserveOp>())
-      return std::make_pair(observe.getName().str(), mm.getTransposeRhs());
+      return ObservedUse{observe, observe.getName().str(),
+                         mm.getTransposeRhs()};
   }
   return std::nullopt;
+}
+
+/// H = gram / rows from the statistics -qf-attach-calibration put on
+/// `observe`; nullopt (without error) when there are none.
+std::optional<std::vector<double>> attachedHessian(ObserveOp observe,
+                                                   int64_t k,
+                                                   std::string &error) {
+  std::optional<qforge::CalibrationRecord> r =
+      attachedCalibration(observe, error);
+  if (!r)
+    return std::nullopt;
+  if (r->channels != k || r->gram.size() != size_t(k * k)) {
+    error = "its attached statistics have no " + std::to_string(k) + "x" +
+            std::to_string(k) + " gram matrix";
+    return std::nullopt;
+  }
+  std::vector<double> h = r->gram;
+  for (double &e : h) {
+    e /= double(r->rows);
+    if (!std::isfinite(e)) {
+      error = "its attached gram matrix is not finite";
+      return std::nullopt;
+    }
+  }
+  return h;
 }
 
 /// H = X^T X / rows (K x K, row-major, double) of the activations in
@@ -99,12 +133,6 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
     }
     // Both calibration-aware methods take the layer's Hessian.
     bool calibrated = method != "rtn";
-    if (calibrated && calibration.empty()) {
-      module.emitError() << "qf-round: method=" << method
-                         << " needs calibration=<dir> with the observed "
-                            "activations (<name>.npy)";
-      return signalPassFailure();
-    }
     if (!(damp >= 0) || !std::isfinite(damp)) {
       module.emitError() << "qf-round: damp must be >= 0";
       return signalPassFailure();
@@ -128,7 +156,7 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
       qforge::TensorDesc desc = type.getDesc();
       std::string error;
       std::optional<qforge::RoundingResult> result;
-      std::optional<std::pair<std::string, bool>> use =
+      std::optional<ObservedUse> use =
           calibrated ? observedUse(op.getResult()) : std::nullopt;
       if (calibrated && !use)
         op.emitWarning() << "qf-round: no observed matmul uses this weight "
@@ -141,14 +169,27 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
         use.reset();
       }
       if (use) {
-        auto [name, transposeRhs] = *use;
+        std::string name = use->name;
+        bool transposeRhs = use->transposeRhs;
         // GPTQ and AdaRound work on N x K (output rows, contraction
         // columns).
         int64_t k = transposeRhs ? desc.shape[1] : desc.shape[0];
         auto it = hessians.find(name);
         if (it == hessians.end()) {
+          // Statistics attached by -qf-attach-calibration, else the
+          // activations in the calibration directory.
           std::optional<std::vector<double>> h =
-              readHessian(calibration, name, k, error);
+              attachedHessian(use->observe, k, error);
+          if (!h && error.empty() && calibration.empty()) {
+            op.emitError() << "qf-round: method=" << method
+                           << " needs the Hessian of '" << name
+                           << "': run -qf-attach-calibration first, or give "
+                              "calibration=<dir> with the observed "
+                              "activations (<name>.npy)";
+            return signalPassFailure();
+          }
+          if (!h && error.empty())
+            h = readHessian(calibration, name, k, error);
           if (!h) {
             op.emitError() << "qf-round: activations of '" << name
                            << "': " << error;

@@ -142,6 +142,32 @@ def QFInstrumentPass : Pass<"qf-instrument", "ModuleOp"> {
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
 
+def QFAttachCalibrationPass : Pass<"qf-attach-calibration", "ModuleOp"> {
+  let summary = "Attach the statistics of a calibration file to the observed values";
+  let description = [{
+    Reads `file`, a calibration file written by `qforge-run --calibrate`
+    (or `qforge calibrate`; format in docs/Calibration.md), and attaches the
+    statistics of each observed tensor to its `qf.observe` op as a
+    `qf.calibration` dictionary: rows, min, max, abs_max, the 2048-bin
+    histogram of |x| (histogram_upper), per-channel mean_abs and mean_sq,
+    and gram = XᵀX (the layer Hessian is gram / rows). `-qf-round`
+    (gptq, adaround) and `-qf-quantize-activations` use it when no
+    calibration directory is given.
+
+    The file must match the module: its model fingerprint (observed names,
+    channel counts and float constants; not the batch size) must be the
+    module's, and every observed tensor must have statistics with its
+    channel count. Run it right after `-qf-instrument`, before passes that
+    change the weights. A mismatch or a corrupt file is an error that names
+    the file and the problem; the module is then left unchanged.
+  }];
+  let options = [
+    Option<"file", "file", "std::string", "\"\"",
+           "Calibration file (.safetensors)">
+  ];
+  let dependentDialects = ["::mlir::qf::QFDialect"];
+}
+
 def QFExposeObservedPass : Pass<"qf-expose-observed", "ModuleOp"> {
   let summary = "Return every observed value from its function";
   let description = [{

@@ -1,0 +1,44 @@
+//===- Calibration.h - Calibration statistics and the IR --------*- C++ -*-===//
+//
+// What ties a calibration file (qforge/Quantization/CalibrationFile.h) to a
+// module: the model fingerprint, and the `qf.calibration` attribute that
+// `-qf-attach-calibration` puts on each qf.observe op and the quantization
+// passes read.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFORGE_DIALECT_QF_TRANSFORMS_CALIBRATION_H
+#define QFORGE_DIALECT_QF_TRANSFORMS_CALIBRATION_H
+
+#include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Quantization/CalibrationFile.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::qf {
+
+/// The name of the attribute -qf-attach-calibration sets on qf.observe ops.
+constexpr const char *kCalibrationAttrName = "qf.calibration";
+
+/// A fingerprint (16 hex digits) of what calibration statistics depend on:
+/// the names and channel counts of the module's qf.observe ops and the data
+/// of its float constants (the weights), in walk order. It does not depend
+/// on the batch size, so a model imported at different batch sizes has one
+/// fingerprint.
+std::string calibrationFingerprint(ModuleOp module);
+
+/// Encodes `record` as the qf.calibration dictionary.
+DictionaryAttr encodeCalibration(MLIRContext *context,
+                                 const qforge::CalibrationRecord &record);
+
+/// The record attached to `op`, or nullopt when none is; `error` is set
+/// (and nullopt returned) when the attribute is malformed.
+std::optional<qforge::CalibrationRecord>
+attachedCalibration(ObserveOp op, std::string &error);
+
+} // namespace mlir::qf
+
+#endif // QFORGE_DIALECT_QF_TRANSFORMS_CALIBRATION_H

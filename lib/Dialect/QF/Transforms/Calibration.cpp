@@ -1,0 +1,168 @@
+//===- Calibration.cpp - Calibration statistics and the IR ----------------===//
+
+#include "qforge/Dialect/QF/Transforms/Calibration.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::qf;
+
+std::string mlir::qf::calibrationFingerprint(ModuleOp module) {
+  uint64_t h = qforge::fnv1a64("qforge-model", 12);
+  module.walk([&](Operation *op) {
+    if (auto observe = dyn_cast<ObserveOp>(op)) {
+      std::string name = observe.getName().str();
+      h = qforge::fnv1a64(name.data(), name.size() + 1, h);
+      int64_t k = 0;
+      if (auto type = dyn_cast<RankedTensorType>(observe.getType()))
+        k = type.getRank() ? type.getShape().back() : 1;
+      h = qforge::fnv1a64(&k, sizeof(k), h);
+      return;
+    }
+    auto constant = dyn_cast<arith::ConstantOp>(op);
+    if (!constant)
+      return;
+    auto type = dyn_cast<RankedTensorType>(constant.getType());
+    if (!type || !type.getElementType().isF32())
+      return;
+    if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue())) {
+      ArrayRef<char> raw = dense.getRawData();
+      h = qforge::fnv1a64(raw.data(), raw.size(), h);
+    } else if (auto res =
+                   dyn_cast<DenseResourceElementsAttr>(constant.getValue())) {
+      if (AsmResourceBlob *blob = res.getRawHandle().getBlob()) {
+        ArrayRef<char> raw = blob->getData();
+        h = qforge::fnv1a64(raw.data(), raw.size(), h);
+      }
+    }
+  });
+  return qforge::hashHex(h);
+}
+
+namespace {
+
+/// A dense_resource attribute holding `values` (named after `key`).
+template <typename T>
+ElementsAttr resourceOf(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                        Type elementType, const std::vector<T> &values,
+                        StringRef key) {
+  auto type = RankedTensorType::get(shape, elementType);
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<T>(values));
+  return DenseResourceElementsAttr::get(type, key, std::move(blob));
+}
+
+/// The raw data of a dense or dense_resource attribute.
+std::optional<ArrayRef<char>> rawData(Attribute attr) {
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(attr)) {
+    if (dense.isSplat())
+      return std::nullopt;
+    return dense.getRawData();
+  }
+  if (auto res = dyn_cast_or_null<DenseResourceElementsAttr>(attr))
+    if (AsmResourceBlob *blob = res.getRawHandle().getBlob())
+      return blob->getData();
+  return std::nullopt;
+}
+
+template <typename T>
+bool readVector(DictionaryAttr dict, StringRef key, int64_t count,
+                std::vector<T> &out) {
+  auto elements = dyn_cast_or_null<ShapedType>(
+      dyn_cast_or_null<TypedAttr>(dict.get(key))
+          ? cast<TypedAttr>(dict.get(key)).getType()
+          : Type());
+  std::optional<ArrayRef<char>> raw = rawData(dict.get(key));
+  if (!elements || !raw || elements.getNumElements() != count ||
+      raw->size() != size_t(count) * sizeof(T))
+    return false;
+  out.resize(size_t(count));
+  std::memcpy(out.data(), raw->data(), raw->size());
+  return true;
+}
+
+} // namespace
+
+DictionaryAttr
+mlir::qf::encodeCalibration(MLIRContext *ctx,
+                            const qforge::CalibrationRecord &r) {
+  Builder b(ctx);
+  std::string key = r.name;
+  for (char &c : key)
+    if (!llvm::isAlnum(c) && c != '_' && c != '.')
+      c = '_';
+  int64_t k = r.channels;
+  std::vector<int64_t> hist(r.histogram.begin(), r.histogram.end());
+  SmallVector<NamedAttribute> fields = {
+      b.getNamedAttr("rows", b.getI64IntegerAttr(r.rows)),
+      b.getNamedAttr("min", b.getF64FloatAttr(r.min)),
+      b.getNamedAttr("max", b.getF64FloatAttr(r.max)),
+      b.getNamedAttr("abs_max", b.getF64FloatAttr(r.absMax)),
+      b.getNamedAttr("histogram_upper", b.getF64FloatAttr(r.histogramUpper)),
+      b.getNamedAttr("nans", b.getI64IntegerAttr(int64_t(r.nans))),
+      b.getNamedAttr("histogram",
+                     resourceOf(ctx, {int64_t(hist.size())}, b.getI64Type(),
+                                hist, key + ".histogram")),
+      b.getNamedAttr("mean_abs", resourceOf(ctx, {k}, b.getF64Type(),
+                                            r.meanAbs, key + ".mean_abs")),
+      b.getNamedAttr("mean_sq", resourceOf(ctx, {k}, b.getF64Type(),
+                                           r.meanSquare, key + ".mean_sq")),
+  };
+  if (!r.gram.empty())
+    fields.push_back(b.getNamedAttr(
+        "gram", resourceOf(ctx, {k, k}, b.getF64Type(), r.gram, key + ".gram")));
+  return b.getDictionaryAttr(fields);
+}
+
+std::optional<qforge::CalibrationRecord>
+mlir::qf::attachedCalibration(ObserveOp op, std::string &error) {
+  Attribute attr = op->getAttr(kCalibrationAttrName);
+  if (!attr)
+    return std::nullopt;
+  auto fail = [&](const std::string &what) {
+    error = "the qf.calibration attribute of '" + op.getName().str() +
+            "' is malformed: " + what;
+    return std::nullopt;
+  };
+  auto dict = dyn_cast<DictionaryAttr>(attr);
+  if (!dict)
+    return fail("not a dictionary");
+  qforge::CalibrationRecord r;
+  r.name = op.getName().str();
+  auto intField = [&](StringRef key, int64_t &out) {
+    auto a = dyn_cast_or_null<IntegerAttr>(dict.get(key));
+    if (a)
+      out = a.getInt();
+    return bool(a);
+  };
+  auto floatField = [&](StringRef key, double &out) {
+    auto a = dyn_cast_or_null<FloatAttr>(dict.get(key));
+    if (a)
+      out = a.getValueAsDouble();
+    return bool(a);
+  };
+  int64_t nans = 0;
+  if (!intField("rows", r.rows) || !intField("nans", nans) ||
+      !floatField("min", r.min) || !floatField("max", r.max) ||
+      !floatField("abs_max", r.absMax) ||
+      !floatField("histogram_upper", r.histogramUpper) || r.rows < 1)
+    return fail("rows, nans, min, max, abs_max or histogram_upper missing");
+  r.nans = uint64_t(nans);
+  auto type = dyn_cast<RankedTensorType>(op.getType());
+  r.channels = type && type.getRank() ? type.getShape().back() : 1;
+  std::vector<int64_t> hist;
+  if (!readVector(dict, "histogram", qforge::TensorStats::kBins, hist) ||
+      !readVector(dict, "mean_abs", r.channels, r.meanAbs) ||
+      !readVector(dict, "mean_sq", r.channels, r.meanSquare))
+    return fail("histogram, mean_abs or mean_sq missing or of the wrong "
+                "size (or its resource was not loaded)");
+  r.histogram.assign(hist.begin(), hist.end());
+  if (dict.get("gram") &&
+      !readVector(dict, "gram", r.channels * r.channels, r.gram))
+    return fail("gram of the wrong size");
+  return r;
+}
