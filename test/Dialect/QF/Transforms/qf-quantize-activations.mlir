@@ -23,7 +23,7 @@
 // ZERO: error: qf-quantize-activations: activations of 'l1.input' are all zero (or not finite): no scale
 // DTYPE: error: qf-quantize-activations: activations of 'l1.input': {{.*}}l1.input.npy: expected float32 activations with last dimension 4, got 8x4 float64
 // MISSING: error: qf-quantize-activations: activations of 'l1.input': {{.*}}l1.input.npy
-// NODIR: qf-quantize-activations: needs calibration=<dir> with the observed activations (<name>.npy)
+// NODIR: qf-quantize-activations: no statistics for 'l1.input': run -qf-attach-calibration first, or give calibration=<dir> with the observed activations (<name>.npy)
 // METHOD: qf-quantize-activations: method must be minmax, percentile, mse or entropy, got 'kl'
 func.func @layer(%x: tensor<8x4xf32>, %w: !qf.qtensor<4x3xf32, #qf.scheme<i4, axis = 1>>, %f: !qf.qtensor<4x3xf32, #qf.scheme<f8E4M3FN>>) -> (tensor<8x3xf32>, tensor<8x3xf32>) {
   %o = qf.observe %x {name = "l1.input"} : tensor<8x4xf32>

@@ -23,8 +23,8 @@
 // GPTQ: qf.constant {{.*}}qf.round_error = {{[0-9.e+-]+}} : f64
 // SHAPE: error: qf-round: activations of 'l1.input': {{.*}}l1.input.npy: expected float32 activations with last dimension 4, got 2x5 float32
 // MISSING: error: qf-round: activations of 'l1.input': {{.*}}none{{/|\\}}l1.input.npy
-// NODIR: qf-round: method=gptq needs calibration=<dir> with the observed activations (<name>.npy)
-// NODIR-ADA: qf-round: method=adaround needs calibration=<dir>
+// NODIR: qf-round: method=gptq needs the Hessian of 'l1.input': run -qf-attach-calibration first, or give calibration=<dir> with the observed activations (<name>.npy)
+// NODIR-ADA: qf-round: method=adaround needs the Hessian of 'l1.input': run -qf-attach-calibration first
 // METHOD: qf-round: method must be rtn, gptq or adaround, got 'obq'
 func.func @layer(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   %w = arith.constant dense<[[0.3, -0.7, 0.1], [1.2, 0.05, -0.4], [-0.9, 0.6, 0.25], [0.15, -1.1, 0.8]]> : tensor<4x3xf32>

@@ -26,10 +26,11 @@ def QFRoundPass : Pass<"qf-round", "ModuleOp"> {
 
     `method=gptq`: `qforge::roundGPTQ` with H = XᵀX / rows of the
     activations X that enter the weight's `qf.matmul`. The matmul's left
-    operand must be a `qf.observe` (see `-qf-instrument`); X is read from
-    `<calibration>/<observe name>.npy` (float32, last dimension K, any
-    leading dimensions), as `-qf-expose-observed` and `qforge-run` write
-    it. `damp` is GPTQ's dampening (times the mean of H's diagonal).
+    operand must be a `qf.observe` (see `-qf-instrument`). H comes from the
+    statistics `-qf-attach-calibration` attached to it (gram / rows) or,
+    without them, from the activations in `<calibration>/<observe
+    name>.npy` (float32, last dimension K, any leading dimensions), as
+    `-qf-expose-observed` and `qforge-run --output` write them. `damp` is GPTQ's dampening (times the mean of H's diagonal).
     `qf.round_error` is then tr((W - Ŵ) H (W - Ŵ)ᵀ). Weights with no
     observed matmul are rounded to nearest with a warning; a missing or
     mismatched activation file is an error.
@@ -44,7 +45,7 @@ def QFRoundPass : Pass<"qf-round", "ModuleOp"> {
     Option<"method", "method", "std::string", "\"rtn\"",
            "Rounding algorithm: rtn, gptq or adaround">,
     Option<"calibration", "calibration", "std::string", "\"\"",
-           "Directory of the observed activations (<name>.npy), for gptq and adaround">,
+           "Directory of the observed activations (<name>.npy), for gptq and adaround without attached calibration statistics">,
     Option<"damp", "damp", "double", "0.01",
            "GPTQ dampening, relative to the mean of H's diagonal">,
     Option<"iterations", "iterations", "unsigned", "1000",
@@ -198,15 +199,17 @@ def QFQuantizeActivationsPass : Pass<"qf-quantize-activations", "ModuleOp"> {
 
     The scale is T / 127 for the clipping threshold T that `method`
     (`minmax`, `percentile`, `mse` or `entropy`, include/qforge/
-    Quantization/Calibration.h) picks from a 2048-bin histogram of |x| over
-    the activations in `<calibration>/<observe name>.npy` (the files of the
-    calibration flow, see `-qf-round{method=gptq}`). `percentile` is the
+    Quantization/Calibration.h) picks from a 2048-bin histogram of |x|:
+    the one `-qf-attach-calibration` attached to the observe op (over
+    [0, the smallest power of two above max |x|)), or one built over
+    [0, max |x|) from the activations in `<calibration>/<observe
+    name>.npy`. `percentile` is the
     fraction kept by `method=percentile`. A missing or mismatched file is an
     error; activations that are all zero are an error too (no scale).
   }];
   let options = [
     Option<"calibration", "calibration", "std::string", "\"\"",
-           "Directory of the observed activations (<name>.npy)">,
+           "Directory of the observed activations (<name>.npy), without attached calibration statistics">,
     Option<"method", "method", "std::string", "\"minmax\"",
            "Range method: minmax, percentile, mse or entropy">,
     Option<"percentile", "percentile", "double", "0.9999",
