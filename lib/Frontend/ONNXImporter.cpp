@@ -764,7 +764,7 @@ const OpInfo *lookupOp(StringRef op) {
       {"AveragePool", 1, 1, 0, &I::convertPool},
       {"Cast", 1, 1, 0, &I::convertCast},
       {"Concat", 1, 1 << 20, 0, &I::convertConcat},
-      {"Conv", 2, 3, 0, &I::convertConv},
+      {"Conv", 2, 3, 0b10, &I::convertConv},
       {"DequantizeLinear", 2, 3, 0b111, &I::convertDequantizeLinear},
       {"Div", 2, 2, 0, &I::convertBinary},
       {"Dropout", 1, 3, 0b110, &I::convertIdentity},

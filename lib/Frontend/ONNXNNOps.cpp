@@ -151,9 +151,23 @@ static FailureOr<Value> asNCHW(Importer &im, const onnx::NodeProto &node,
 LogicalResult Importer::convertConv(const onnx::NodeProto &node, Location loc,
                                     ArrayRef<Value> ins, Value &out) {
   auto x = asNCHW(*this, node, loc, ins[0]);
-  if (failed(x) || failed(expectF32(node, ins[1], "weight W")))
+  if (failed(x))
     return failure();
-  ArrayRef<int64_t> xs = shapeOf(ins[0]), ws = shapeOf(ins[1]);
+  // The weights are read as data (for im2col) or materialized below.
+  const ConstTensor *wData = constData(node.input(1));
+  Value weight;
+  if (!wData) {
+    auto v = get(node, node.input(1));
+    if (failed(v) || failed(expectF32(node, *v, "weight W")))
+      return failure();
+    weight = *v;
+  } else if (!wData->isFloat()) {
+    return fail(node, "weight W must be float32, got " +
+                          dtypeName(wData->dtype));
+  }
+  SmallVector<int64_t> wsStorage(wData ? ArrayRef<int64_t>(wData->dims)
+                                       : shapeOf(weight));
+  ArrayRef<int64_t> xs = shapeOf(ins[0]), ws = wsStorage;
   size_t n = xs.size() - 2;
   if (ws.size() != xs.size())
     return fail(node, "weight W of shape " + shapeStr(ws) +
@@ -182,13 +196,57 @@ LogicalResult Importer::convertConv(const onnx::NodeProto &node, Location loc,
   if (failed(checkResultShape(node, shape)))
     return failure();
   Value padded = padInput(*this, loc, *x, w, 0.0f);
-  Value weight = ins[1];
-  if (n == 1)
+  bool im2col = options.convAsMatmul && group == 1 && wData;
+  if (!weight && !im2col) {
+    auto v = get(node, node.input(1));
+    if (failed(v))
+      return failure();
+    weight = *v;
+  }
+  if (n == 1 && weight)
     weight = reshapeTo(loc, weight, {ws[0], ws[1], 1, ws[2]});
   auto strides = b.getI64TensorAttr({w.strides[0], w.strides[1]});
   auto dilations = b.getI64TensorAttr({w.dilations[0], w.dilations[1]});
   Value y;
-  if (group == 1) {
+  if (im2col) {
+    // im2col: cols[n, oh, ow, c, kh, kw] = padded[n, c, oh*sh + kh*dh,
+    // ow*sw + kw*dw], then [N*OH*OW, C*KH*KW] x W^T [C*KH*KW, M].
+    int64_t kh = w.kernel[0], kw = w.kernel[1];
+    SmallVector<int64_t> colShape = {xs[0], w.out[0], w.out[1], c, kh, kw};
+    if (failed(checkResultShape(node, colShape)))
+      return failure();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, &ctx); };
+    AffineMap inMap = AffineMap::get(
+        6, 0,
+        {d(0), d(3), d(1) * w.strides[0] + d(4) * w.dilations[0],
+         d(2) * w.strides[1] + d(5) * w.dilations[1]},
+        &ctx);
+    SmallVector<AffineMap> maps = {inMap,
+                                   AffineMap::getMultiDimIdentityMap(6, &ctx)};
+    SmallVector<utils::IteratorType> iters(6, utils::IteratorType::parallel);
+    Value init = emptyLike(loc, colShape);
+    Value cols = linalg::GenericOp::create(
+                     b, loc, TypeRange{init.getType()}, ValueRange{padded},
+                     ValueRange{init}, maps, iters,
+                     [&](OpBuilder &nb, Location nl, ValueRange args) {
+                       linalg::YieldOp::create(nb, nl, args[0]);
+                     })
+                     ->getResult(0);
+    int64_t rows = xs[0] * w.out[0] * w.out[1], depth = c * kh * kw;
+    cols = reshapeTo(loc, cols, {rows, depth});
+    // W [M, C, KH, KW] as [C*KH*KW, M], transposed here.
+    ConstTensor wt;
+    wt.dtype = onnx::TensorProto::FLOAT;
+    wt.dims = {depth, m};
+    wt.f32.resize(size_t(depth * m));
+    for (int64_t o = 0; o < m; ++o)
+      for (int64_t i = 0; i < depth; ++i)
+        wt.f32[size_t(i * m + o)] = wData->f32[size_t(o * depth + i)];
+    Value wm = materialize(wt, node.input(1), loc);
+    Value prod = reshapeTo(loc, matmul(loc, cols, wm),
+                           {xs[0], w.out[0], w.out[1], m});
+    y = transpose(loc, prod, {0, 3, 1, 2});
+  } else if (group == 1) {
     Value init = fill(loc, shape, 0.0f);
     y = linalg::Conv2DNchwFchwOp::create(b, loc, TypeRange{init.getType()},
                                          ValueRange{padded, weight},

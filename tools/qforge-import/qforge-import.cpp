@@ -1,6 +1,6 @@
 //===- qforge-import.cpp - Import an ONNX model as MLIR -------------------===//
 //
-// qforge-import MODEL.onnx [-o OUT.mlir] [--batch N]: converts an ONNX model
+// qforge-import MODEL.onnx [-o OUT.mlir] [--batch N] [--conv-as-matmul]: converts an ONNX model
 // to a module with func.func @main on tensors (qforge/Frontend). On any
 // error it prints one message, exits 1 and writes no output file; the
 // output is written to a temporary file and renamed into place. The same
@@ -27,6 +27,11 @@ static cl::opt<int64_t>
           cl::desc("Size of a symbolic first dimension of the graph inputs "
                    "and outputs (0, the default: none)"));
 
+static cl::opt<bool> convAsMatmul(
+    "conv-as-matmul",
+    cl::desc("Lower Conv nodes with constant weights (group 1) to im2col + "
+             "linalg.matmul, so that weight quantization applies to them"));
+
 static int fail(const llvm::Twine &msg) {
   llvm::errs() << "qforge-import: error: " << msg << "\n";
   return 1;
@@ -43,6 +48,7 @@ int main(int argc, char **argv) {
                 llvm::Twine(int64_t(batch)));
   qforge::ONNXImportOptions options;
   options.batch = batch;
+  options.convAsMatmul = convAsMatmul;
   std::string error;
   if (!qforge::importONNXToFile(inputFile, outputFile, options,
                                 /*debugInfo=*/false, error))

@@ -3,7 +3,7 @@
 // `qforge COMMAND ...`: the user-facing driver. Each command is an LLVM
 // command-line subcommand with its own options (`qforge COMMAND --help`).
 //
-//   qforge import MODEL.onnx -o OUT.mlir [--batch N]
+//   qforge import MODEL.onnx -o OUT.mlir [--batch N] [--conv-as-matmul]
 //       ONNX -> MLIR on tensors, node names kept as locations (the same
 //       importer as qforge-import).
 //
@@ -36,6 +36,12 @@ static cl::opt<int64_t>
                          "inputs and outputs (0, the default: none)"),
                 cl::sub(importCmd));
 
+static cl::opt<bool> importConvAsMatmul(
+    "conv-as-matmul",
+    cl::desc("Lower Conv nodes with constant weights (group 1) to im2col + "
+             "linalg.matmul, so that weight quantization applies to them"),
+    cl::sub(importCmd));
+
 static int fail(llvm::StringRef command, const llvm::Twine &msg) {
   llvm::errs() << "qforge " << command << ": error: " << msg << "\n";
   return 1;
@@ -48,6 +54,7 @@ static int runImport() {
                               llvm::Twine(int64_t(importBatch)));
   qforge::ONNXImportOptions options;
   options.batch = importBatch;
+  options.convAsMatmul = importConvAsMatmul;
   std::string error;
   if (!qforge::importONNXToFile(importInput, importOutput, options,
                                 /*debugInfo=*/true, error))
@@ -60,7 +67,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "qforge: quantize ONNX models for x86, CUDA and Vulkan\n\n"
-      "  qforge import MODEL.onnx -o OUT.mlir [--batch N]\n\n"
+      "  qforge import MODEL.onnx -o OUT.mlir [--batch N] "
+      "[--conv-as-matmul]\n\n"
       "Run `qforge COMMAND --help` for the options of a command.\n");
   if (importCmd)
     return runImport();

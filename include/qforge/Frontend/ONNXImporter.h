@@ -31,6 +31,10 @@ struct ONNXImportOptions {
   /// When positive, replaces the first dimension of every graph input and
   /// output whose first dimension is symbolic (a batch dimension).
   int64_t batch = 0;
+  /// Lower Conv nodes with constant weights and group = 1 to an im2col
+  /// gather and a linalg.matmul with the reshaped weights, the form the
+  /// weight quantization passes (and calibration) handle.
+  bool convAsMatmul = false;
 };
 
 /// Registers (loads) the dialects the importer produces in `context`.

@@ -8,6 +8,18 @@
 // RUN: qforge-import %t/conv.onnx -o %t/conv.mlir
 // RUN: FileCheck %s --check-prefix=CONV < %t/conv.mlir
 // RUN: qforge-run %t/conv.mlir --input %t/conv.in0.npy --compare %t/conv.ref0.npy,%t/conv.ref1.npy,%t/conv.ref2.npy,%t/conv.ref3.npy,%t/conv.ref4.npy --rtol 1e-5 --atol 1e-5
+// The same convolutions with --conv-as-matmul: group-1 convolutions with
+// constant weights become an im2col gather and a linalg.matmul; grouped
+// ones stay convolutions.
+// RUN: qforge-import %t/conv.onnx --conv-as-matmul -o %t/conv-mm.mlir
+// RUN: FileCheck %s --check-prefix=IM2COL < %t/conv-mm.mlir
+// RUN: qforge-run %t/conv-mm.mlir --input %t/conv.in0.npy --compare %t/conv.ref0.npy,%t/conv.ref1.npy,%t/conv.ref2.npy,%t/conv.ref3.npy,%t/conv.ref4.npy --rtol 1e-5 --atol 1e-5
+// IM2COL-LABEL: func.func @main
+// IM2COL:       linalg.generic {{.*}} ins({{.*}} : tensor<2x4x9x8xf32>) outs({{.*}} : tensor<2x7x6x4x3x3xf32>)
+// IM2COL:       linalg.matmul ins({{.*}} : tensor<84x36xf32>, tensor<36x3xf32>)
+// IM2COL:       linalg.transpose {{.*}} permutation = [0, 3, 1, 2]
+// IM2COL:       linalg.conv_2d_ngchw_gfchw
+// IM2COL-NOT:   linalg.conv_2d_nchw_fchw
 // CONV-LABEL: func.func @main
 // CONV:       tensor.insert_slice {{.*}} into tensor<2x4x9x8xf32>
 // CONV:       linalg.conv_2d_nchw_fchw
@@ -16,6 +28,8 @@
 // RUN: %python -c "import sys; sys.path.insert(0, '%S/Inputs'); from onnx_case import *; x = rnd(2, 3, 9); w = rnd(4, 3, 3, seed=1); case('%t/conv1d', [node('Conv', ['x', 'w'], ['y'], name='conv1d', pads=[1, 1], strides=[2])], {'x': x}, {'y': conv_ref(x[:, :, None, :], w[:, :, None, :], strides=(1, 2), pads=(0, 1, 0, 1))[:, :, 0, :]}, inits=[const('w', w)])"
 // RUN: qforge-import %t/conv1d.onnx -o %t/conv1d.mlir
 // RUN: qforge-run %t/conv1d.mlir --input %t/conv1d.in0.npy --compare %t/conv1d.ref0.npy --rtol 1e-5 --atol 1e-5
+// RUN: qforge-import %t/conv1d.onnx --conv-as-matmul -o %t/conv1d-mm.mlir
+// RUN: qforge-run %t/conv1d-mm.mlir --input %t/conv1d.in0.npy --compare %t/conv1d.ref0.npy --rtol 1e-5 --atol 1e-5
 
 // MaxPool and AveragePool: pads, strides, dilations, ceil_mode and
 // count_include_pad; GlobalAveragePool.
