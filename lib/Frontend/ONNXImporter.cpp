@@ -773,7 +773,7 @@ const OpInfo *lookupOp(StringRef op) {
       {"Flatten", 1, 1, 0, &I::convertShapeOp},
       {"Gather", 2, 2, 0, &I::convertGather},
       {"Gelu", 1, 1, 0, &I::convertUnary},
-      {"Gemm", 2, 3, 0, &I::convertGemm},
+      {"Gemm", 2, 3, 0b10, &I::convertGemm},
       {"GlobalAveragePool", 1, 1, 0, &I::convertGlobalAveragePool},
       {"Identity", 1, 1, 0, &I::convertIdentity},
       {"LayerNormalization", 2, 3, 0, &I::convertLayerNorm},

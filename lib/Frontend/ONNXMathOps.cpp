@@ -418,16 +418,6 @@ LogicalResult Importer::convertLayerNorm(const onnx::NodeProto &node,
 /// and C broadcast to [M, N].
 LogicalResult Importer::convertGemm(const onnx::NodeProto &node, Location loc,
                                     ArrayRef<Value> ins, Value &out) {
-  if (failed(expectF32(node, ins[0], "input A")) ||
-      failed(expectF32(node, ins[1], "input B")) ||
-      (ins.size() > 2 && ins[2] && failed(expectF32(node, ins[2], "input C"))))
-    return failure();
-  Value a = ins[0], bm = ins[1];
-  auto aT = cast<RankedTensorType>(a.getType());
-  auto bT = cast<RankedTensorType>(bm.getType());
-  if (aT.getRank() != 2 || bT.getRank() != 2)
-    return fail(node, "A and B must be 2-D, got " + shapeStr(aT.getShape()) +
-                          " and " + shapeStr(bT.getShape()));
   int64_t transA, transB;
   float alpha, beta;
   if (failed(intAttr(node, "transA", 0, transA)) ||
@@ -435,6 +425,34 @@ LogicalResult Importer::convertGemm(const onnx::NodeProto &node, Location loc,
       failed(floatAttr(node, "alpha", 1.0f, alpha)) ||
       failed(floatAttr(node, "beta", 1.0f, beta)))
     return failure();
+  if (failed(expectF32(node, ins[0], "input A")) ||
+      (ins.size() > 2 && ins[2] && failed(expectF32(node, ins[2], "input C"))))
+    return failure();
+  // B is read as data: constant weights with transB = 1 are transposed
+  // here, so that the matmul takes a constant (what weight quantization
+  // matches) rather than a transpose of one.
+  Value a = ins[0], bm;
+  const ConstTensor *bData = constData(node.input(1));
+  if (bData && bData->isFloat() && bData->dims.size() == 2 && transB) {
+    ConstTensor t = *bData;
+    int64_t r = bData->dims[0], c = bData->dims[1];
+    t.dims = {c, r};
+    for (int64_t i = 0; i < r; ++i)
+      for (int64_t j = 0; j < c; ++j)
+        t.f32[size_t(j * r + i)] = bData->f32[size_t(i * c + j)];
+    bm = materialize(t, node.input(1), loc);
+    transB = 0;
+  } else {
+    auto v = get(node, node.input(1));
+    if (failed(v) || failed(expectF32(node, *v, "input B")))
+      return failure();
+    bm = *v;
+  }
+  auto aT = cast<RankedTensorType>(a.getType());
+  auto bT = cast<RankedTensorType>(bm.getType());
+  if (aT.getRank() != 2 || bT.getRank() != 2)
+    return fail(node, "A and B must be 2-D, got " + shapeStr(aT.getShape()) +
+                          " and " + shapeStr(bT.getShape()));
   if (transA)
     a = transpose(loc, a, {1, 0});
   if (transB)

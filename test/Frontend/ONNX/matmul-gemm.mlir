@@ -13,7 +13,9 @@
 // RUN: qforge-run %t/g1.mlir --input %t/g1.in0.npy --compare %t/g1.ref0.npy --rtol 1e-5 --atol 1e-5
 // G1-LABEL: func.func @main
 // G1-SAME:      (%{{.*}}: tensor<4x3xf32>) -> tensor<3x5xf32>
-// G1-DAG:   arith.constant dense_resource<w> : tensor<5x4xf32>
+// Constant B with transB = 1 is transposed at import (the matmul takes a
+// constant, as weight quantization needs); A is transposed in the code.
+// G1-DAG:   arith.constant dense_resource<w> : tensor<4x5xf32>
 // G1-DAG:   arith.constant dense<[{{.*}}]> : tensor<5xf32>
 // G1-DAG:   linalg.transpose
 // G1:       linalg.matmul
@@ -30,3 +32,9 @@
 // RUN: %python -c "import sys; sys.path.insert(0, '%S/Inputs'); from onnx_case import *; a = rnd(3, 4); w = rnd(4, 2, seed=3); c = rnd(3, 1, seed=4); case('%t/g3', [node('Gemm', ['a', 'w', 'c'], ['y'], name='col_bias')], {'a': a, 'c': c}, {'y': a @ w + c}, inits=[const('w', w)])"
 // RUN: qforge-import %t/g3.onnx -o %t/g3.mlir
 // RUN: qforge-run %t/g3.mlir --input %t/g3.in0.npy,%t/g3.in1.npy --compare %t/g3.ref0.npy --rtol 1e-5 --atol 1e-5
+
+// Gemm with transB = 1 on a B that arrives at run time: transposed in the
+// code.
+// RUN: %python -c "import sys; sys.path.insert(0, '%S/Inputs'); from onnx_case import *; a = rnd(3, 4); b = rnd(2, 4, seed=5); case('%t/g4', [node('Gemm', ['a', 'b'], ['y'], name='runtime_b', transB=1)], {'a': a, 'b': b}, {'y': a @ b.T})"
+// RUN: qforge-import %t/g4.onnx -o %t/g4.mlir
+// RUN: qforge-run %t/g4.mlir --input %t/g4.in0.npy,%t/g4.in1.npy --compare %t/g4.ref0.npy --rtol 1e-5 --atol 1e-5
