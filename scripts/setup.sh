@@ -14,6 +14,10 @@ build="${1:-$here/build}"
 # libeigen3-dev: Eigen 3.4 (header-only), the linear algebra of GPTQ and
 # AdaRound in lib/Quantization.
 # libonnx-dev ... dataset-fashion-mnist: ONNX import, its tests, examples/models.
+# fortunes: the text corpus of the char transformer example
+# (/usr/share/games/fortunes). Retraining the example models
+# (examples/models/*.py) also needs python3-torch, which is not installed
+# here: the trained .onnx files are committed.
 packages=(
   cmake ninja-build g++ make lld python3
   llvm-22-dev libmlir-22-dev mlir-22-tools
@@ -23,6 +27,7 @@ packages=(
   libdnnl-dev libopenblas-dev
   libeigen3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx dataset-fashion-mnist
+  fortunes
 )
 
 missing=()
