@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The Fashion-MNIST MLP (examples/models/fashion_mlp.onnx) end to end with
-# qforge's tools: import from ONNX, calibrate on 512 training images,
-# quantize several ways, compile for this CPU, and measure top-1 accuracy on
-# the 10,000 test images. Usage: examples/models/run.sh [BUILD_DIR]
-# (part of `make demo`). Needs python3-numpy and dataset-fashion-mnist
-# (scripts/setup.sh installs both).
+# The three example models end to end with qforge's tools: import from
+# ONNX, a calibration run on 512 training samples (one calibration file per
+# model), quantization several ways, JIT compilation for this CPU, and the
+# quality of each variant on the held-out data (top-1 on the 10,000
+# Fashion-MNIST test images; bits per character on held-out fortunes text).
+# Usage: examples/models/run.sh [BUILD_DIR]   (part of `make demo`; about a
+# minute and a half). Needs python3-numpy, dataset-fashion-mnist and fortunes
+# (scripts/setup.sh installs them).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -12,46 +14,63 @@ build="$(cd "${1:-$here/../../build}" && pwd)"
 bin="$build/bin"
 out="$build/examples/models"
 python=/usr/bin/python3
-mkdir -p "$out/cal"
+mkdir -p "$out"
 
-echo "qforge end to end: Fashion-MNIST MLP 784 -> 256 -> 128 -> 10 from ONNX"
-echo "[1/5] data       fashion_data.py            -> $out/data"
-"$python" "$here/fashion_data.py" "$out/data" >/dev/null
+echo "[data] fashion_data.py, char_data.py -> $out/{fashion,char}"
+"$python" "$here/fashion_data.py" "$out/fashion" >/dev/null
+"$python" "$here/char_data.py" "$out/char" >/dev/null
 
-echo "[2/5] import     qforge-import              -> $out/mlp.mlir"
-"$bin/qforge-import" "$here/fashion_mlp.onnx" --batch 10000 --mlir-print-debuginfo -o "$out/mlp.mlir"
-"$bin/qforge-import" "$here/fashion_mlp.onnx" --batch 512 --mlir-print-debuginfo -o "$out/mlp512.mlir"
+# run_model NAME ONNX DATA METRIC CALIB_BATCH EVAL_BATCH IMPORT_FLAGS VARIANT...
+# Each VARIANT is "label|passes after -qf-instrument -qf-attach-calibration,
+# separated by ';'".
+run_model() {
+  local name=$1 onnx=$2 data=$3 metric=$4 cb=$5 eb=$6 flags=$7
+  shift 7
+  local dir="$out/$name"
+  mkdir -p "$dir"
+  echo
+  echo "== $name ($(basename "$onnx"))"
+  # shellcheck disable=SC2086
+  "$bin/qforge-import" "$onnx" --batch "$cb" --mlir-print-debuginfo $flags -o "$dir/calib.mlir"
+  # shellcheck disable=SC2086
+  "$bin/qforge-import" "$onnx" --batch "$eb" --mlir-print-debuginfo $flags -o "$dir/model.mlir"
+  printf "   "
+  "$bin/qforge-run" "$dir/calib.mlir" --calibrate "$dir/cal.safetensors" \
+    --input "$data/calib_x.npy" --progress off
+  printf "   %-14s %14s   %s\n" "variant" "$metric" "passes"
+  for v in "$@"; do
+    local label="${v%%|*}" passes="${v#*|}" args=()
+    [[ -n "$passes" ]] && IFS=';' read -r -a args <<<"$passes"
+    "$bin/qforge-opt" "$dir/model.mlir" -qf-instrument \
+      -qf-attach-calibration=file="$dir/cal.safetensors" "${args[@]}" -o "$dir/$label.mlir"
+    "$bin/qforge-run" "$dir/$label.mlir" --input "$data/test_x.npy" --output "$dir/$label.npy"
+    local figure
+    figure=$("$python" "$here/metrics.py" "$metric" "$dir/$label.npy" "$data/test_y.npy")
+    printf "   %-14s %14s   %s\n" "$label" "${figure#*: }" "${passes//;/ }"
+  done
+}
 
-echo "[3/5] calibrate  qf-instrument, qf-expose-observed, qforge-run on 512 images -> $out/cal"
-"$bin/qforge-opt" "$out/mlp512.mlir" -qf-instrument -qf-expose-observed -o "$out/calib.mlir"
-"$bin/qforge-run" "$out/calib.mlir" --input "$out/data/calib_x.npy" \
-  --output "$out/cal/logits.npy,$out/cal/fc1.input.npy,$out/cal/fc2.input.npy,$out/cal/fc3.input.npy"
-
-# name|passes after -qf-instrument, separated by ';'
-variants=(
-  "fp32|"
-  "w8a8|-qf-quantize-weights=bits=8;-qf-quantize-activations=calibration=$out/cal;-qf-round"
-  "w4-rtn|-qf-quantize-weights=bits=4;-qf-round"
-  "w3-gptq|-qf-quantize-weights=bits=3;-qf-round=method=gptq calibration=$out/cal"
-  "w2-rtn|-qf-quantize-weights=bits=2;-qf-round"
-  "w2-gptq|-qf-quantize-weights=bits=2;-qf-round=method=gptq calibration=$out/cal"
-  "mixed2.5-gptq|-qf-quantize-weights;-qf-allocate-bits=budget=2.5;-qf-round=method=gptq calibration=$out/cal"
-)
-
-echo "[4/5] quantize   qforge-opt, one module per variant"
-echo "[5/5] run        qforge-run (JIT for this CPU) on the 10,000 test images"
+gptq="-qf-round=method=gptq"
+run_model mlp "$here/fashion_mlp.onnx" "$out/fashion" accuracy 128 10000 "" \
+  "fp32|" \
+  "w8a8|-qf-quantize-weights=bits=8;-qf-quantize-activations;-qf-round" \
+  "w4-rtn|-qf-quantize-weights=bits=4;-qf-round" \
+  "w3-gptq|-qf-quantize-weights=bits=3;$gptq" \
+  "w2-rtn|-qf-quantize-weights=bits=2;-qf-round" \
+  "w2-gptq|-qf-quantize-weights=bits=2;$gptq" \
+  "mixed2.5-gptq|-qf-quantize-weights;-qf-allocate-bits=budget=2.5;$gptq"
+run_model cnn "$here/fashion_cnn.onnx" "$out/fashion" accuracy 256 10000 "--conv-as-matmul" \
+  "fp32|" \
+  "w8a8|-qf-quantize-weights=bits=8;-qf-quantize-activations;-qf-round" \
+  "w4-gptq|-qf-quantize-weights=bits=4;$gptq" \
+  "w2-rtn|-qf-quantize-weights=bits=2;-qf-round" \
+  "w2-gptq|-qf-quantize-weights=bits=2;$gptq"
+run_model transformer "$here/char_transformer.onnx" "$out/char" bpc 128 1024 "" \
+  "fp32|" \
+  "w8a8|-qf-quantize-weights=bits=8;-qf-quantize-activations;-qf-round" \
+  "w4-rtn|-qf-quantize-weights=bits=4;-qf-round" \
+  "w4-gptq|-qf-quantize-weights=bits=4;$gptq" \
+  "w3-gptq|-qf-quantize-weights=bits=3;$gptq"
 echo
-printf "  %-15s %10s   %s\n" "variant" "top-1" "passes"
-for v in "${variants[@]}"; do
-  name="${v%%|*}"
-  passes="${v#*|}"
-  args=()
-  [[ -n "$passes" ]] && IFS=';' read -r -a args <<<"$passes"
-  "$bin/qforge-opt" "$out/mlp.mlir" -qf-instrument "${args[@]}" -o "$out/$name.mlir"
-  "$bin/qforge-run" "$out/$name.mlir" --input "$out/data/test_x.npy" --output "$out/$name.npy"
-  acc=$("$python" -c "import numpy as np; print(f'{(np.load(\"$out/$name.npy\").argmax(1) == np.load(\"$out/data/test_y.npy\")).mean() * 100:.2f}%')")
-  shown="${passes//$out/\$out}"
-  printf "  %-15s %10s   %s\n" "$name" "$acc" "${shown//;/ }"
-done
-echo
-echo "Weight-only unless noted; per-output-column f32 scales. See README.md."
+echo "Weight-only unless noted (w8a8: static int8 activations from the"
+echo "calibration file's ranges); per-output-column f32 scales. See README.md."
