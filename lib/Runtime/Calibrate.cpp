@@ -165,7 +165,10 @@ int qforge::calibrateModule(const CalibrateOptions &options,
       return fail("observed tensor '" + name + "' (" + spec.str() +
                   ") does not have a whole number of rows per sample of a "
                   "batch of " + std::to_string(batch));
-    stats.emplace_back(k, /*hessian=*/true);
+    // X^T X is the Hessian of the weights a matmul input meets; outputs
+    // (-qf-instrument{outputs}) need only ranges and channel statistics.
+    bool isOutput = llvm::StringRef(name).contains(".output");
+    stats.emplace_back(k, /*hessian=*/!isOutput);
   }
 
   bool progress = options.progress == "on" ||

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Dialect/QF/Transforms/Passes.h"
+#include "qforge/Dialect/QF/Transforms/Calibration.h"
 
 #include "qforge/Dialect/QF/IR/QFBlob.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
@@ -147,7 +148,7 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
       qforge::Scheme scheme = type.getScheme().toScheme();
       if (op.getScales() || type.getRank() != 2 || !scheme.isInteger() ||
           scheme.tensorScale || type.getNumElements() > kMaxExpandedElements ||
-          !widthIsFree(op.getResult()))
+          !widthIsFree(op.getResult()) || op->hasAttr(kFixedWidthAttrName))
         return;
       std::optional<std::vector<float>> weights =
           getFloatValues(getConstantAttr(op.getInput()));

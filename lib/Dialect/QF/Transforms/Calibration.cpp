@@ -8,8 +8,32 @@
 
 #include <cstring>
 
+#include "llvm/ADT/StringExtras.h"
+
 using namespace mlir;
 using namespace mlir::qf;
+
+std::string mlir::qf::layerName(Location loc) {
+  std::string name;
+  loc->walk([&](Location l) {
+    if (auto named = dyn_cast<NameLoc>(l)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  std::string clean;
+  for (char c : name) {
+    bool keep = llvm::isAlnum(c) || c == '_' || c == '-' || c == '.';
+    if (keep)
+      clean += c;
+    else if (!clean.empty() && clean.back() != '.')
+      clean += '.';
+  }
+  while (!clean.empty() && clean.back() == '.')
+    clean.pop_back();
+  return clean;
+}
 
 std::string mlir::qf::calibrationFingerprint(ModuleOp module) {
   uint64_t h = qforge::fnv1a64("qforge-model", 12);

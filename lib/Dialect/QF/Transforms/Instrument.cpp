@@ -8,6 +8,7 @@
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Dialect/QF/Transforms/Calibration.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
@@ -26,72 +27,66 @@ using namespace mlir::qf;
 
 namespace {
 
-/// The first name in `loc` (NameLoc, possibly inside fused or call-site
-/// locations), or "". Made usable as a file name: characters other than
-/// letters, digits, '_', '-' and '.' become '.', and leading or trailing
-/// ones are dropped, so an exporter's "/blocks.0/q/MatMul" is
-/// "blocks.0.q.MatMul".
-std::string locationName(Location loc) {
-  std::string name;
-  loc->walk([&](Location l) {
-    if (auto named = dyn_cast<NameLoc>(l)) {
-      name = named.getName().str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  std::string clean;
-  for (char c : name) {
-    bool keep = llvm::isAlnum(c) || c == '_' || c == '-' || c == '.';
-    if (keep)
-      clean += c;
-    else if (!clean.empty() && clean.back() != '.')
-      clean += '.';
-  }
-  while (!clean.empty() && clean.back() == '.')
-    clean.pop_back();
-  return clean;
-}
-
 struct InstrumentPass : qf::impl::QFInstrumentPassBase<InstrumentPass> {
   using Base::Base;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // The operand to observe of every candidate op, in program order.
-    SmallVector<std::pair<Operation *, unsigned>> sites;
+    // Every candidate op, in program order: linalg.matmul with constant
+    // weights (unless qf-mark-quantizable excluded it) and qf matmuls with
+    // a float left operand.
+    SmallVector<Operation *> sites;
     module.walk([&](Operation *op) {
       if (auto mm = dyn_cast<linalg::MatmulOp>(op)) {
-        if (mm.getInputs().size() == 2 &&
+        auto mark = op->getAttrOfType<BoolAttr>(kQuantizableAttrName);
+        if (mm.getInputs().size() == 2 && !(mark && !mark.getValue()) &&
             matchPattern(mm.getInputs()[1], m_Constant()) &&
-            isa<RankedTensorType>(mm.getInputs()[0].getType()))
-          sites.push_back({op, 0});
+            isa<RankedTensorType>(mm.getInputs()[0].getType()) &&
+            op->getNumResults() == 1)
+          sites.push_back(op);
       } else if (auto mm = dyn_cast<MatmulOp>(op)) {
         if (isa<RankedTensorType>(mm.getLhs().getType()))
-          sites.push_back({op, 0});
+          sites.push_back(op);
       } else if (auto mm = dyn_cast<BatchMatmulOp>(op)) {
         if (isa<RankedTensorType>(mm.getLhs().getType()))
-          sites.push_back({op, 0});
+          sites.push_back(op);
       }
     });
     llvm::StringMap<unsigned> seen;
     module.walk([&](ObserveOp op) { ++seen[op.getName()]; });
-    unsigned unnamed = 0;
-    for (auto [op, index] : sites) {
-      Value input = op->getOperand(index);
-      if (input.getDefiningOp<ObserveOp>())
-        continue;
-      std::string base = locationName(op->getLoc());
-      if (base.empty())
-        base = "matmul" + std::to_string(unnamed++);
-      std::string name = base + ".input";
+    auto uniqueName = [&](std::string name) {
       unsigned &count = seen[name];
       if (count++ > 0)
         name += "#" + std::to_string(count);
-      OpBuilder b(op);
-      auto observe = ObserveOp::create(b, op->getLoc(), input.getType(),
-                                       input, b.getStringAttr(name));
-      op->setOperand(index, observe.getResult());
+      return name;
+    };
+    unsigned unnamed = 0;
+    for (Operation *op : sites) {
+      std::string base = layerName(op->getLoc());
+      if (base.empty())
+        base = "matmul" + std::to_string(unnamed++);
+      Value input = op->getOperand(0);
+      if (!input.getDefiningOp<ObserveOp>()) {
+        OpBuilder b(op);
+        auto observe =
+            ObserveOp::create(b, op->getLoc(), input.getType(), input,
+                              b.getStringAttr(uniqueName(base + ".input")));
+        op->setOperand(0, observe.getResult());
+      }
+      if (!outputs)
+        continue;
+      Value result = op->getResult(0);
+      auto type = dyn_cast<RankedTensorType>(result.getType());
+      if (!type || !type.getElementType().isF32() ||
+          llvm::any_of(result.getUsers(),
+                       [](Operation *u) { return isa<ObserveOp>(u); }))
+        continue;
+      OpBuilder b(op->getContext());
+      b.setInsertionPointAfter(op);
+      auto observe =
+          ObserveOp::create(b, op->getLoc(), type, result,
+                            b.getStringAttr(uniqueName(base + ".output")));
+      result.replaceAllUsesExcept(observe.getResult(), observe);
     }
   }
 };

@@ -9,6 +9,7 @@
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Dialect/QF/Transforms/Calibration.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Matchers.h"
@@ -60,6 +61,23 @@ struct QuantizeMatmulWeights : OpRewritePattern<linalg::MatmulOp> {
     if (!isZeroFill(op.getOutputs()[0]))
       return rewriter.notifyMatchFailure(op, "init is not a fill of +0.0");
 
+    // qf-mark-quantizable's choice: excluded layers stay in float, selected
+    // ones may override the width and group size.
+    unsigned bits = this->bits;
+    int64_t group = this->group;
+    bool fixedBits = false;
+    if (Attribute mark = op->getAttr(kQuantizableAttrName)) {
+      if (auto keep = dyn_cast<BoolAttr>(mark); keep && !keep.getValue())
+        return rewriter.notifyMatchFailure(op, "excluded from quantization");
+      if (auto dict = dyn_cast<DictionaryAttr>(mark)) {
+        if (auto b = dict.getAs<IntegerAttr>("bits")) {
+          bits = unsigned(b.getInt());
+          fixedBits = true;
+        }
+        if (auto g = dict.getAs<IntegerAttr>("group"))
+          group = g.getInt();
+      }
+    }
     int64_t k = rhsType.getDimSize(0);
     qforge::Scheme scheme;
     scheme.bits = bits;
@@ -80,8 +98,12 @@ struct QuantizeMatmulWeights : OpRewritePattern<linalg::MatmulOp> {
     auto qType = QTensorType::get(getContext(), rhsType.getShape(), elem,
                                   schemeAttr, LayoutAttr());
     Location loc = op.getLoc();
-    Value q = QuantizeOp::create(rewriter, loc, qType, rhs, Value(), Value(),
-                                 /*tensor_scale=*/Value());
+    auto quantize = QuantizeOp::create(rewriter, loc, qType, rhs, Value(),
+                                       Value(), /*tensor_scale=*/Value());
+    // A width the recipe fixed is not for -qf-allocate-bits to change.
+    if (fixedBits)
+      quantize->setAttr(kFixedWidthAttrName, rewriter.getUnitAttr());
+    Value q = quantize;
     Value y = MatmulOp::create(rewriter, loc, resultType, lhs, q,
                                TypeAttr::get(rewriter.getF32Type()),
                                /*transpose_rhs=*/UnitAttr());

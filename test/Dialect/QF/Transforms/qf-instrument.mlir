@@ -1,5 +1,6 @@
 // RUN: qforge-opt %s -qf-instrument -mlir-print-debuginfo | FileCheck %s
 // RUN: qforge-opt %s -qf-instrument -qf-expose-observed | FileCheck %s --check-prefix=EXPOSE
+// RUN: qforge-opt %s -qf-instrument=outputs=true | FileCheck %s --check-prefix=OUT
 // RUN: qforge-opt %S/Inputs/expose-called.mlir -split-input-file -qf-expose-observed -verify-diagnostics
 
 // Matmul inputs are observed under the op's location name (the ONNX node
@@ -51,3 +52,12 @@ func.func @exported(%x: tensor<2x4xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
   %y2 = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x3xf32>) outs(%init : tensor<2x3xf32>) -> tensor<2x3xf32> loc("//head/MatMul:0//")
   return %y1, %y2 : tensor<2x3xf32>, tensor<2x3xf32>
 }
+
+// With outputs=true the results are observed too, and their users read the
+// observed value.
+// OUT-LABEL: func.func @exported
+//       OUT:   %[[I:.*]] = qf.observe %arg0 {name = "blocks.0.q.MatMul.input"}
+//       OUT:   %[[Y:.*]] = linalg.matmul ins(%[[I]],
+//       OUT:   %[[O:.*]] = qf.observe %[[Y]] {name = "blocks.0.q.MatMul.output"}
+//       OUT:   qf.observe %{{.*}} {name = "head.MatMul.0.output"}
+//       OUT:   return %[[O]],

@@ -23,6 +23,21 @@ namespace mlir::qf {
 /// The name of the attribute -qf-attach-calibration sets on qf.observe ops.
 constexpr const char *kCalibrationAttrName = "qf.calibration";
 
+/// The layer name of an op at `loc`: the first NameLoc in it (the ONNX node
+/// name qforge-import records), made usable as a file name: characters
+/// other than letters, digits, '_', '-' and '.' become '.', and leading or
+/// trailing ones are dropped ("/blocks.0/q/MatMul" is "blocks.0.q.MatMul").
+/// "" when the location has no name.
+std::string layerName(Location loc);
+
+/// The attribute qf-mark-quantizable sets on matmuls with constant weights:
+/// `false` for an excluded layer, or a dictionary {layer = "...",
+/// [bits = N], [group = G]} for a selected one.
+constexpr const char *kQuantizableAttrName = "qf.quantizable";
+/// Set by qf-quantize-weights on the qf.quantize of a layer whose width a
+/// recipe fixed: qf-allocate-bits leaves it alone.
+constexpr const char *kFixedWidthAttrName = "qf.fixed_width";
+
 /// A fingerprint (16 hex digits) of what calibration statistics depend on:
 /// the names and channel counts of the module's qf.observe ops and the data
 /// of its float constants (the weights), in walk order. It does not depend

@@ -138,9 +138,60 @@ def QFInstrumentPass : Pass<"qf-instrument", "ModuleOp"> {
     `matmul<i>` when it has none, followed by `.input`; duplicates get
     `#2`, `#3`, ... The observed values are what calibration measures:
     `-qf-expose-observed` returns them from the function, and
-    `-qf-round{method=gptq}` reads their Hessians.
+    `-qf-round{method=gptq}` reads their Hessians. Location names are made
+    usable as file names (`/blocks.0/q/MatMul` gives
+    `blocks.0.q.MatMul.input`). Matmuls that `-qf-mark-quantizable`
+    excluded are not observed. With `outputs`, the float results of the
+    same ops are observed too (`<name>.output`).
   }];
+  let options = [
+    Option<"outputs", "outputs", "bool", "false",
+           "Also observe the matmuls' results (<name>.output)">
+  ];
   let dependentDialects = ["::mlir::qf::QFDialect"];
+}
+
+def QFMarkQuantizablePass : Pass<"qf-mark-quantizable", "ModuleOp"> {
+  let summary = "Choose which layers are quantized, with per-layer overrides";
+  let description = [{
+    Marks every `linalg.matmul` with a constant right operand (a layer; its
+    name is its location name as `-qf-instrument` forms it, e.g.
+    `blocks.0.fc1.MatMul`, or `conv1.Conv` for a convolution imported with
+    `--conv-as-matmul`) with a `qf.quantizable` attribute: `false` when the
+    layer is excluded, else `{layer = "<name>"}` plus the `bits` / `group`
+    overrides that apply. A layer is selected when it matches one of
+    `include` (glob patterns; none: every layer) and none of `exclude`.
+
+    `recipe` names a JSON file with the same choices and per-layer
+    overrides; options given on the command line come first:
+
+    ```json
+    {
+      "include": ["*"],
+      "exclude": ["head.*"],
+      "layers": [
+        {"match": "blocks.*.fc?.*", "bits": 8},
+        {"match": "conv1.*", "bits": 8, "group": 0}
+      ]
+    }
+    ```
+
+    The first `layers` entry that matches a layer gives its overrides.
+    `-qf-quantize-weights` leaves excluded layers in float and applies the
+    overrides (the rest take its `bits` / `group`); `-qf-instrument` does
+    not observe excluded layers; `-qf-allocate-bits` leaves layers with a
+    `bits` override at that width (and outside its budget). Patterns that
+    match no layer, unknown keys, bad widths and malformed files are
+    errors.
+  }];
+  let options = [
+    ListOption<"include", "include", "std::string",
+               "Glob patterns of the layers to quantize (default: all)">,
+    ListOption<"exclude", "exclude", "std::string",
+               "Glob patterns of the layers to leave in float">,
+    Option<"recipe", "recipe", "std::string", "\"\"",
+           "JSON recipe file (include, exclude, per-layer overrides)">
+  ];
 }
 
 def QFAttachCalibrationPass : Pass<"qf-attach-calibration", "ModuleOp"> {
