@@ -52,11 +52,13 @@ struct QuantizeActivationsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (method == "dynamic")
+      return quantizeDynamically(module);
     std::optional<qforge::RangeMethod> rangeMethod =
         qforge::parseRangeMethod(method);
     if (!rangeMethod) {
       module.emitError() << "qf-quantize-activations: method must be minmax, "
-                            "percentile, mse or entropy, got '"
+                            "percentile, mse, entropy or dynamic, got '"
                          << method << "'";
       return signalPassFailure();
     }
@@ -148,6 +150,33 @@ struct QuantizeActivationsPass
       if (failed(op.verifyInvariants()))
         return signalPassFailure();
       op->setAttr("qf.activation_scale", b.getF32FloatAttr(it->second));
+    }
+  }
+
+  /// method=dynamic: every eligible float left operand is quantized at run
+  /// time with one scale per row (qf.quantize without static scales), so no
+  /// calibration is needed.
+  void quantizeDynamically(ModuleOp module) {
+    SmallVector<MatmulOp> matmuls;
+    module.walk([&](MatmulOp op) {
+      auto lhs = dyn_cast<RankedTensorType>(op.getLhs().getType());
+      if (lhs && lhs.getElementType().isF32() && acceptsQuantizedLhs(op))
+        matmuls.push_back(op);
+    });
+    for (MatmulOp op : matmuls) {
+      auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+      OpBuilder b(op);
+      qforge::Scheme scheme; // signed 8-bit
+      scheme.axis = 0;       // one scale per row, from the data
+      auto qType = QTensorType::get(
+          &getContext(), lhsType.getShape(), lhsType.getElementType(),
+          SchemeAttr::fromScheme(&getContext(), scheme), LayoutAttr());
+      Value qx = QuantizeOp::create(b, op.getLoc(), qType, op.getLhs(),
+                                    Value(), Value(), Value());
+      op.getLhsMutable().assign(qx);
+      op.setAccTypeAttr(TypeAttr::get(b.getI32Type()));
+      if (failed(op.verifyInvariants()))
+        return signalPassFailure();
     }
   }
 };

@@ -7,6 +7,13 @@
 // RUN: not qforge-opt %s -qf-quantize-activations="calibration=%t/none" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not qforge-opt %s -qf-quantize-activations 2>&1 | FileCheck %s --check-prefix=NODIR
 // RUN: not qforge-opt %s -qf-quantize-activations="calibration=%t/ok method=kl" 2>&1 | FileCheck %s --check-prefix=METHOD
+// RUN: qforge-opt %s -qf-quantize-activations=method=dynamic | FileCheck %s --check-prefix=DYN
+// RUN: qforge-opt %s -qf-quantize-activations=method=dynamic -convert-qf-to-linalg | FileCheck %s --check-prefix=DYN-LOWERED
+
+// method=dynamic: per-row scales from the data at run time; no calibration.
+// DYN: %[[Q:.*]] = qf.quantize %{{.*}} : tensor<8x4xf32> -> !qf.qtensor<8x4xf32, #qf.scheme<i8, axis = 0>>
+// DYN: qf.matmul %[[Q]], %{{.*}} acc(i32) : !qf.qtensor<8x4xf32, #qf.scheme<i8, axis = 0>>, !qf.qtensor<4x3xf32, #qf.scheme<i4, axis = 1>> -> tensor<8x3xf32>
+// DYN-LOWERED-NOT: qf.
 
 // min/max: the largest |x| is 2.54, so the scale is 2.54 / 127 = 0.02
 // (as f32); the matmul accumulates the int8 products in i32.
@@ -24,7 +31,7 @@
 // DTYPE: error: qf-quantize-activations: activations of 'l1.input': {{.*}}l1.input.npy: expected float32 activations with last dimension 4, got 8x4 float64
 // MISSING: error: qf-quantize-activations: activations of 'l1.input': {{.*}}l1.input.npy
 // NODIR: qf-quantize-activations: no statistics for 'l1.input': run -qf-attach-calibration first, or give calibration=<dir> with the observed activations (<name>.npy)
-// METHOD: qf-quantize-activations: method must be minmax, percentile, mse or entropy, got 'kl'
+// METHOD: qf-quantize-activations: method must be minmax, percentile, mse, entropy or dynamic, got 'kl'
 func.func @layer(%x: tensor<8x4xf32>, %w: !qf.qtensor<4x3xf32, #qf.scheme<i4, axis = 1>>, %f: !qf.qtensor<4x3xf32, #qf.scheme<f8E4M3FN>>) -> (tensor<8x3xf32>, tensor<8x3xf32>) {
   %o = qf.observe %x {name = "l1.input"} : tensor<8x4xf32>
   %y = qf.matmul %o, %w acc(f32) : tensor<8x4xf32>, !qf.qtensor<4x3xf32, #qf.scheme<i4, axis = 1>> -> tensor<8x3xf32>

@@ -254,15 +254,19 @@ def QFQuantizeActivationsPass : Pass<"qf-quantize-activations", "ModuleOp"> {
     the one `-qf-attach-calibration` attached to the observe op (over
     [0, the smallest power of two above max |x|)), or one built over
     [0, max |x|) from the activations in `<calibration>/<observe
-    name>.npy`. `percentile` is the
-    fraction kept by `method=percentile`. A missing or mismatched file is an
-    error; activations that are all zero are an error too (no scale).
+    name>.npy`. `percentile` is the fraction kept by `method=percentile`. A
+    missing or mismatched file is an error; activations that are all zero
+    are an error too (no scale).
+
+    `method=dynamic` needs no calibration: the left operands are quantized
+    at run time, with one scale per row computed from the data (a
+    `qf.quantize` without static scales, `#qf.scheme<i8, axis = 0>`).
   }];
   let options = [
     Option<"calibration", "calibration", "std::string", "\"\"",
            "Directory of the observed activations (<name>.npy), without attached calibration statistics">,
     Option<"method", "method", "std::string", "\"minmax\"",
-           "Range method: minmax, percentile, mse or entropy">,
+           "Range method: minmax, percentile, mse or entropy; or dynamic (per-row scales at run time, no calibration)">,
     Option<"percentile", "percentile", "double", "0.9999",
            "Fraction of |x| kept by method=percentile">
   ];
