@@ -34,7 +34,7 @@ int qforge::calibrateModule(const CalibrateOptions &options,
                             llvm::raw_ostream &out, llvm::raw_ostream &err) {
   auto fail = [&](const std::string &message) {
     out.flush();
-    err << "qforge-run: error: " << message << "\n";
+    err << options.tool << ": error: " << message << "\n";
     return 1;
   };
   auto failWith = [&](llvm::Error error) {

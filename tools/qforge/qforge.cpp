@@ -6,15 +6,22 @@
 //   qforge import MODEL.onnx -o OUT.mlir [--batch N] [--conv-as-matmul]
 //       ONNX -> MLIR on tensors, node names kept as locations (the same
 //       importer as qforge-import).
+//   qforge calibrate MODEL.onnx|MODEL.mlir --calib DATA.npy -o CAL.safetensors
+//       a calibration run (as qforge-run --calibrate), importing an ONNX
+//       model first.
 //
 // The quantization steps are qforge-opt passes and qforge-run for now
-// (docs/Tools.md); `quantize`, `calibrate` and `eval` commands are planned.
+// (docs/Tools.md); `quantize` and `eval` commands are planned.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Frontend/ONNXImporter.h"
+#include "qforge/Runtime/Drivers.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -42,6 +49,40 @@ static cl::opt<bool> importConvAsMatmul(
              "linalg.matmul, so that weight quantization applies to them"),
     cl::sub(importCmd));
 
+static cl::SubCommand calibrateCmd(
+    "calibrate", "Run a float model over calibration data and write the "
+                 "statistics of its matmul inputs to a calibration file");
+static cl::opt<std::string> calibrateModel(cl::Positional, cl::Required,
+                                           cl::desc("<model .onnx or .mlir>"),
+                                           cl::sub(calibrateCmd));
+static cl::list<std::string>
+    calibrateData("calib", cl::OneOrMore, cl::CommaSeparated,
+                  cl::desc("Calibration data: one .npy per model input, N "
+                           "samples along the first dimension"),
+                  cl::sub(calibrateCmd));
+static cl::opt<std::string> calibrateOutput(
+    "o", cl::Required, cl::desc("Calibration file to write (.safetensors)"),
+    cl::value_desc("file"), cl::sub(calibrateCmd));
+static cl::opt<int64_t> calibrateBatch(
+    "batch", cl::init(64),
+    cl::desc("Batch size of the calibration run for an ONNX model with a "
+             "symbolic batch dimension (default 64); the statistics do not "
+             "depend on it"),
+    cl::sub(calibrateCmd));
+static cl::opt<unsigned>
+    calibrateThreads("threads", cl::init(1),
+                     cl::desc("Threads of the kernels (default 1); the "
+                              "statistics do not depend on it"),
+                     cl::sub(calibrateCmd));
+static cl::opt<bool> calibrateConvAsMatmul(
+    "conv-as-matmul",
+    cl::desc("Import convolutions as im2col + matmul, so that they are "
+             "observed (use the same flag when quantizing)"),
+    cl::sub(calibrateCmd));
+static cl::opt<bool> calibrateQuiet("quiet",
+                                    cl::desc("No progress and no summary"),
+                                    cl::sub(calibrateCmd));
+
 static int fail(llvm::StringRef command, const llvm::Twine &msg) {
   llvm::errs() << "qforge " << command << ": error: " << msg << "\n";
   return 1;
@@ -62,16 +103,61 @@ static int runImport() {
   return 0;
 }
 
+static int runCalibrate() {
+  if (calibrateBatch < 1)
+    return fail("calibrate", "--batch must be at least 1");
+  std::string module = calibrateModel;
+  llvm::SmallString<128> imported;
+  if (llvm::StringRef(module).ends_with(".onnx")) {
+    // Import into a temporary file, removed whatever happens next.
+    int fd;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "qforge-calibrate", "mlir", fd, imported))
+      return fail("calibrate", "cannot create a temporary file: " +
+                                   ec.message());
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+    qforge::ONNXImportOptions options;
+    options.batch = calibrateBatch;
+    options.convAsMatmul = calibrateConvAsMatmul;
+    std::string error;
+    if (!qforge::importONNXToFile(module, imported, options,
+                                  /*debugInfo=*/true, error)) {
+      llvm::sys::fs::remove(imported);
+      return fail("calibrate", error);
+    }
+    module = imported.str().str();
+  }
+  qforge::CalibrateOptions options;
+  options.module = module;
+  options.data = calibrateData;
+  options.output = calibrateOutput;
+  options.threads = calibrateThreads;
+  options.progress = calibrateQuiet ? "off" : "auto";
+  options.tool = "qforge calibrate";
+  std::string summary;
+  llvm::raw_string_ostream out(summary);
+  int rc = qforge::calibrateModule(options, out, llvm::errs());
+  if (!imported.empty())
+    llvm::sys::fs::remove(imported);
+  if (rc == 0 && !calibrateQuiet)
+    llvm::outs() << summary;
+  return rc;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(
       argc, argv,
       "qforge: quantize ONNX models for x86, CUDA and Vulkan\n\n"
       "  qforge import MODEL.onnx -o OUT.mlir [--batch N] "
-      "[--conv-as-matmul]\n\n"
+      "[--conv-as-matmul]\n"
+      "  qforge calibrate MODEL.onnx|MODEL.mlir --calib DATA.npy -o "
+      "CAL.safetensors [--batch N] [--threads N]\n\n"
       "Run `qforge COMMAND --help` for the options of a command.\n");
   if (importCmd)
     return runImport();
+  if (calibrateCmd)
+    return runCalibrate();
   llvm::errs() << "qforge: error: no command given (run `qforge --help`)\n";
   return 1;
 }

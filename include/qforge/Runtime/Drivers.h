@@ -73,6 +73,8 @@ struct CalibrateOptions {
   /// Progress on the error stream: "auto" (when it is a terminal), "on",
   /// "off".
   std::string progress = "auto";
+  /// The name errors start with.
+  std::string tool = "qforge-run";
 };
 
 /// Runs the model over the data and writes the statistics of every observed

@@ -36,15 +36,19 @@ std::string mlir::qf::layerName(Location loc) {
 }
 
 std::string mlir::qf::calibrationFingerprint(ModuleOp module) {
-  uint64_t h = qforge::fnv1a64("qforge-model", 12);
+  // One hash per observed tensor (name, channels) and per float constant
+  // (shape, data), sorted: the fingerprint does not depend on the order of
+  // the ops (which importers and canonicalization may change).
+  std::vector<uint64_t> parts;
   module.walk([&](Operation *op) {
     if (auto observe = dyn_cast<ObserveOp>(op)) {
       std::string name = observe.getName().str();
+      uint64_t h = qforge::fnv1a64("observe", 7);
       h = qforge::fnv1a64(name.data(), name.size() + 1, h);
       int64_t k = 0;
       if (auto type = dyn_cast<RankedTensorType>(observe.getType()))
         k = type.getRank() ? type.getShape().back() : 1;
-      h = qforge::fnv1a64(&k, sizeof(k), h);
+      parts.push_back(qforge::fnv1a64(&k, sizeof(k), h));
       return;
     }
     auto constant = dyn_cast<arith::ConstantOp>(op);
@@ -53,17 +57,24 @@ std::string mlir::qf::calibrationFingerprint(ModuleOp module) {
     auto type = dyn_cast<RankedTensorType>(constant.getType());
     if (!type || !type.getElementType().isF32())
       return;
-    if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue())) {
-      ArrayRef<char> raw = dense.getRawData();
-      h = qforge::fnv1a64(raw.data(), raw.size(), h);
-    } else if (auto res =
-                   dyn_cast<DenseResourceElementsAttr>(constant.getValue())) {
-      if (AsmResourceBlob *blob = res.getRawHandle().getBlob()) {
-        ArrayRef<char> raw = blob->getData();
-        h = qforge::fnv1a64(raw.data(), raw.size(), h);
-      }
-    }
+    std::optional<ArrayRef<char>> raw;
+    if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
+      raw = dense.getRawData();
+    else if (auto res =
+                 dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+      if (AsmResourceBlob *blob = res.getRawHandle().getBlob())
+        raw = blob->getData();
+    if (!raw)
+      return;
+    uint64_t h = qforge::fnv1a64("constant", 8);
+    for (int64_t d : type.getShape())
+      h = qforge::fnv1a64(&d, sizeof(d), h);
+    parts.push_back(qforge::fnv1a64(raw->data(), raw->size(), h));
   });
+  llvm::sort(parts);
+  uint64_t h = qforge::fnv1a64("qforge-model", 12);
+  for (uint64_t p : parts)
+    h = qforge::fnv1a64(&p, sizeof(p), h);
   return qforge::hashHex(h);
 }
 

@@ -39,10 +39,10 @@ constexpr const char *kQuantizableAttrName = "qf.quantizable";
 constexpr const char *kFixedWidthAttrName = "qf.fixed_width";
 
 /// A fingerprint (16 hex digits) of what calibration statistics depend on:
-/// the names and channel counts of the module's qf.observe ops and the data
-/// of its float constants (the weights), in walk order. It does not depend
-/// on the batch size, so a model imported at different batch sizes has one
-/// fingerprint.
+/// the names and channel counts of the module's qf.observe ops and the
+/// shapes and data of its float constants (the weights), each hashed on its
+/// own and the hashes sorted. Neither the batch size nor the order of the
+/// ops changes it.
 std::string calibrationFingerprint(ModuleOp module);
 
 /// Encodes `record` as the qf.calibration dictionary.
