@@ -156,6 +156,7 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
       qforge::TensorDesc desc = type.getDesc();
       std::string error;
       std::optional<qforge::RoundingResult> result;
+      std::optional<double> baseline;
       std::optional<ObservedUse> use =
           calibrated ? observedUse(op.getResult()) : std::nullopt;
       if (calibrated && !use)
@@ -216,6 +217,24 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
           options.iterations = iterations;
           result = qforge::roundAdaRound(w, nk, it->second, options, &error);
         }
+        // The baseline: what method=rtn gives, measured by the same
+        // objective tr((W - Ŵ) H (W - Ŵ)ᵀ), recorded next to the result.
+        if (result) {
+          qforge::RTNOptions rtnOptions;
+          rtnOptions.clip = clipSearch;
+          std::optional<qforge::RoundingResult> rtn = qforge::roundToNearest(
+              w, nk, /*hessian=*/{}, rtnOptions, &error);
+          std::optional<double> rtnObjective;
+          if (rtn)
+            rtnObjective = qforge::layerObjective(
+                w, qforge::dequantize(rtn->tensor), it->second, nk.shape[0],
+                nk.shape[1], &error);
+          if (!rtnObjective) {
+            op.emitError() << "qf-round: " << error;
+            return signalPassFailure();
+          }
+          baseline = *rtnObjective;
+        }
         if (result && !transposeRhs) {
           std::optional<qforge::QuantizedTensor> t =
               qforge::transpose2D(result->tensor, &error);
@@ -240,6 +259,8 @@ struct RoundPass : qf::impl::QFRoundPassBase<RoundPass> {
           makeBlobAttr(&getContext(), qforge::packBlob(result->tensor)));
       constant->setAttr("qf.round_error",
                         b.getF64FloatAttr(result->objective));
+      if (baseline)
+        constant->setAttr("qf.rtn_error", b.getF64FloatAttr(*baseline));
       op.replaceAllUsesWith(constant.getResult());
       op.erase();
     }

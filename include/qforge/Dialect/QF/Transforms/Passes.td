@@ -31,7 +31,8 @@ def QFRoundPass : Pass<"qf-round", "ModuleOp"> {
     without them, from the activations in `<calibration>/<observe
     name>.npy` (float32, last dimension K, any leading dimensions), as
     `-qf-expose-observed` and `qforge-run --output` write them. `damp` is GPTQ's dampening (times the mean of H's diagonal).
-    `qf.round_error` is then tr((W - Ŵ) H (W - Ŵ)ᵀ). Weights with no
+    `qf.round_error` is then tr((W - Ŵ) H (W - Ŵ)ᵀ), and `qf.rtn_error` the
+    same objective of what `method=rtn` gives (the baseline, for reports). Weights with no
     observed matmul are rounded to nearest with a warning; a missing or
     mismatched activation file is an error.
 
