@@ -47,7 +47,7 @@ AbsHistogram AbsHistogram::fromCounts(std::vector<uint64_t> counts,
 TensorStats::TensorStats(int64_t channels, bool hessian)
     : k(std::max<int64_t>(channels, 1)), upper(std::ldexp(1.0, -20)),
       counts(kBins, 0), sumAbsValues(size_t(k), 0.0),
-      sumSqValues(size_t(k), 0.0) {
+      sumSqValues(size_t(k), 0.0), maxAbsValues(size_t(k), 0.0) {
   if (hessian)
     gramValues.assign(size_t(k * k), 0.0);
 }
@@ -87,6 +87,8 @@ void TensorStats::addRows(const float *x, int64_t rows) {
       }
       sumAbsValues[c] += a;
       sumSqValues[c] += d * d;
+      if (std::isfinite(a))
+        maxAbsValues[c] = std::max(maxAbsValues[c], a);
     }
     if (gramValues.empty())
       continue;

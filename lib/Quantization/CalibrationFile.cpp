@@ -63,6 +63,7 @@ CalibrationRecord CalibrationRecord::fromStats(const std::string &name,
     r.meanAbs.push_back(s / rows);
   for (double s : stats.sumSquares())
     r.meanSquare.push_back(s / rows);
+  r.channelAbsMax = stats.channelAbsMax();
   r.gram = stats.gram();
   return r;
 }
@@ -105,6 +106,8 @@ bool qforge::writeCalibrationFile(const std::string &path,
     st.tensors.emplace_back(r.name + ".histogram", std::move(h));
     st.tensors.emplace_back(r.name + ".mean_abs", f64Array({k}, r.meanAbs));
     st.tensors.emplace_back(r.name + ".mean_sq", f64Array({k}, r.meanSquare));
+    st.tensors.emplace_back(r.name + ".max_abs",
+                            f64Array({k}, r.channelAbsMax));
     if (!r.gram.empty())
       st.tensors.emplace_back(r.name + ".gram", f64Array({k, k}, r.gram));
   }
@@ -159,11 +162,12 @@ bool qforge::readCalibrationFile(const std::string &path,
       ++used;
       return true;
     };
-    const NpyArray *stats, *hist, *meanAbs, *meanSq;
+    const NpyArray *stats, *hist, *meanAbs, *meanSq, *maxAbs;
     if (!need(".stats", NpyDType::F64, stats) ||
         !need(".histogram", NpyDType::I64, hist) ||
         !need(".mean_abs", NpyDType::F64, meanAbs) ||
-        !need(".mean_sq", NpyDType::F64, meanSq))
+        !need(".mean_sq", NpyDType::F64, meanSq) ||
+        !need(".max_abs", NpyDType::F64, maxAbs))
       return false;
     CalibrationRecord r;
     r.name = name;
@@ -187,12 +191,15 @@ bool qforge::readCalibrationFile(const std::string &path,
       return fail("tensor '" + name + ".histogram' must be 1-D, non-empty");
     r.histogram.resize(size_t(hist->shape[0]));
     std::memcpy(r.histogram.data(), hist->data.data(), hist->data.size());
-    if (meanAbs->shape.size() != 1 || meanAbs->shape != meanSq->shape)
-      return fail("tensors '" + name + ".mean_abs' and '" + name +
-                  ".mean_sq' must be 1-D of the same size");
+    if (meanAbs->shape.size() != 1 || meanAbs->shape != meanSq->shape ||
+        meanAbs->shape != maxAbs->shape)
+      return fail("tensors '" + name + ".mean_abs', '" + name +
+                  ".mean_sq' and '" + name +
+                  ".max_abs' must be 1-D of the same size");
     r.channels = meanAbs->shape[0];
     r.meanAbs = f64Values(*meanAbs);
     r.meanSquare = f64Values(*meanSq);
+    r.channelAbsMax = f64Values(*maxAbs);
     if (const NpyArray *g = st.find(name + ".gram")) {
       ++used;
       if (g->dtype != NpyDType::F64 ||

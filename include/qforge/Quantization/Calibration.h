@@ -60,7 +60,8 @@ private:
 /// `channels` channels, fed row by row: min / max, a histogram of |x|, the
 /// per-channel sums of |x| and x^2 and, optionally, X^T X. Everything is
 /// accumulated in double in the order the rows come, so the same rows in
-/// the same order give the same bits (whatever ran the model).
+/// the same order give the same bits (whatever ran the model). Also the
+/// per-channel largest |x|.
 ///
 /// The histogram has kBins bins over [0, U) with U the smallest power of
 /// two above the largest finite |x| (at least 2^-20): when a larger value
@@ -91,6 +92,8 @@ public:
   /// Per-channel sums of |x| and x^2 (divide by rows() for the means).
   const std::vector<double> &sumAbs() const { return sumAbsValues; }
   const std::vector<double> &sumSquares() const { return sumSqValues; }
+  /// Per-channel largest finite |x|.
+  const std::vector<double> &channelAbsMax() const { return maxAbsValues; }
   /// X^T X (channels x channels, row-major, symmetric); empty when not
   /// requested. Non-finite inputs make it non-finite.
   const std::vector<double> &gram() const { return gramValues; }
@@ -103,7 +106,7 @@ private:
   bool any = false;
   uint64_t nanCount = 0, infCount = 0;
   std::vector<uint64_t> counts;
-  std::vector<double> sumAbsValues, sumSqValues, gramValues;
+  std::vector<double> sumAbsValues, sumSqValues, maxAbsValues, gramValues;
 };
 
 enum class RangeMethod { MinMax, Percentile, MSE, Entropy };

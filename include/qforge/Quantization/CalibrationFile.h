@@ -8,6 +8,7 @@
 //   NAME.histogram  I64 [2048]  counts of |x| over [0, upper)
 //   NAME.mean_abs   F64 [K]     per-channel mean |x|
 //   NAME.mean_sq    F64 [K]     per-channel mean x^2
+//   NAME.max_abs    F64 [K]     per-channel largest |x|
 //   NAME.gram       F64 [K, K]  X^T X summed over all rows (the layer
 //                               Hessian is gram / rows)
 //
@@ -36,8 +37,10 @@ struct CalibrationRecord {
   int64_t channels = 0, rows = 0;
   double min = 0, max = 0, absMax = 0, histogramUpper = 1;
   uint64_t nans = 0;
+  /// Empty when the statistics were transformed (qf-equalize) and no
+  /// longer determine it.
   std::vector<uint64_t> histogram;
-  std::vector<double> meanAbs, meanSquare;
+  std::vector<double> meanAbs, meanSquare, channelAbsMax;
   /// X^T X, channels x channels row-major; the Hessian is gram / rows.
   std::vector<double> gram;
 

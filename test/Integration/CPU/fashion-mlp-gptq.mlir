@@ -38,7 +38,7 @@
 // RUN: %python %S/Inputs/fashion_mlp_gptq.py %qforge_src_root/examples/models/fashion_mlp.json %t | FileCheck %s --check-prefix=ACC
 
 // CALIB: calibrated 512 samples in 4 batch(es) of 128: 3 observed tensors -> {{.*}}cal.safetensors
-// ATTACH: qf.observe %arg0 {name = "fc1.input", qf.calibration = {abs_max = 1.000000e+00 : f64, gram = dense_resource<fc1.input.gram> : tensor<784x784xf64>, histogram = dense_resource<fc1.input.histogram> : tensor<2048xi64>, histogram_upper = 2.000000e+00 : f64, max = 1.000000e+00 : f64, mean_abs = dense_resource<fc1.input.mean_abs> : tensor<784xf64>, mean_sq = dense_resource<fc1.input.mean_sq> : tensor<784xf64>, min = 0.000000e+00 : f64, nans = 0 : i64, rows = 512 : i64}}
+// ATTACH: qf.observe %arg0 {name = "fc1.input", qf.calibration = {abs_max = 1.000000e+00 : f64, gram = dense_resource<fc1.input.gram> : tensor<784x784xf64>, histogram = dense_resource<fc1.input.histogram> : tensor<2048xi64>, histogram_upper = 2.000000e+00 : f64, max = 1.000000e+00 : f64, max_abs = dense_resource<fc1.input.max_abs> : tensor<784xf64>, mean_abs = dense_resource<fc1.input.mean_abs> : tensor<784xf64>, mean_sq = dense_resource<fc1.input.mean_sq> : tensor<784xf64>, min = 0.000000e+00 : f64, nans = 0 : i64, rows = 512 : i64}}
 // W8A8-COUNT-3: qf.matmul {{.*}} acc(i32) {qf.activation_scale = {{.*}}} : !qf.qtensor<10000x{{[0-9]+}}xf32, #qf.scheme<i8>>, !qf.qtensor<{{[0-9x]+}}xf32, #qf.scheme<i8, axis = 1>>
 // ACC: fp32 {{[0-9.]+}}% gptq-w2 {{[0-9.]+}}% rtn-w2 {{[0-9.]+}}% w8a8 {{[0-9.]+}}%
 // ACC: ok

@@ -133,20 +133,23 @@ mlir::qf::encodeCalibration(MLIRContext *ctx,
   int64_t k = r.channels;
   std::vector<int64_t> hist(r.histogram.begin(), r.histogram.end());
   SmallVector<NamedAttribute> fields = {
+      b.getNamedAttr("max_abs", resourceOf(ctx, {k}, b.getF64Type(),
+                                           r.channelAbsMax, key + ".max_abs")),
       b.getNamedAttr("rows", b.getI64IntegerAttr(r.rows)),
       b.getNamedAttr("min", b.getF64FloatAttr(r.min)),
       b.getNamedAttr("max", b.getF64FloatAttr(r.max)),
       b.getNamedAttr("abs_max", b.getF64FloatAttr(r.absMax)),
       b.getNamedAttr("histogram_upper", b.getF64FloatAttr(r.histogramUpper)),
       b.getNamedAttr("nans", b.getI64IntegerAttr(int64_t(r.nans))),
-      b.getNamedAttr("histogram",
-                     resourceOf(ctx, {int64_t(hist.size())}, b.getI64Type(),
-                                hist, key + ".histogram")),
       b.getNamedAttr("mean_abs", resourceOf(ctx, {k}, b.getF64Type(),
                                             r.meanAbs, key + ".mean_abs")),
       b.getNamedAttr("mean_sq", resourceOf(ctx, {k}, b.getF64Type(),
                                            r.meanSquare, key + ".mean_sq")),
   };
+  if (!hist.empty())
+    fields.push_back(b.getNamedAttr(
+        "histogram", resourceOf(ctx, {int64_t(hist.size())}, b.getI64Type(),
+                                hist, key + ".histogram")));
   if (!r.gram.empty())
     fields.push_back(b.getNamedAttr(
         "gram", resourceOf(ctx, {k, k}, b.getF64Type(), r.gram, key + ".gram")));
@@ -190,11 +193,13 @@ mlir::qf::attachedCalibration(ObserveOp op, std::string &error) {
   auto type = dyn_cast<RankedTensorType>(op.getType());
   r.channels = type && type.getRank() ? type.getShape().back() : 1;
   std::vector<int64_t> hist;
-  if (!readVector(dict, "histogram", qforge::TensorStats::kBins, hist) ||
+  if ((dict.get("histogram") &&
+       !readVector(dict, "histogram", qforge::TensorStats::kBins, hist)) ||
       !readVector(dict, "mean_abs", r.channels, r.meanAbs) ||
-      !readVector(dict, "mean_sq", r.channels, r.meanSquare))
-    return fail("histogram, mean_abs or mean_sq missing or of the wrong "
-                "size (or its resource was not loaded)");
+      !readVector(dict, "mean_sq", r.channels, r.meanSquare) ||
+      !readVector(dict, "max_abs", r.channels, r.channelAbsMax))
+    return fail("histogram, mean_abs, mean_sq or max_abs missing or of the "
+                "wrong size (or its resource was not loaded)");
   r.histogram.assign(hist.begin(), hist.end());
   if (dict.get("gram") &&
       !readVector(dict, "gram", r.channels * r.channels, r.gram))

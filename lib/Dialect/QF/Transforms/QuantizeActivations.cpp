@@ -99,7 +99,16 @@ struct QuantizeActivationsPass
         std::optional<qforge::AbsHistogram> h;
         if (record) {
           absMax = record->absMax;
-          h = record->absHistogram();
+          if (!record->histogram.empty()) {
+            h = record->absHistogram();
+          } else if (*rangeMethod != qforge::RangeMethod::MinMax) {
+            op.emitError()
+                << "qf-quantize-activations: the statistics of '" << name
+                << "' have no histogram (they were transformed by "
+                   "-qf-equalize); use method=minmax, or calibrate the "
+                   "equalized model";
+            return signalPassFailure();
+          }
         } else if (calibration.empty()) {
           op.emitError() << "qf-quantize-activations: no statistics for '"
                          << name
@@ -128,7 +137,7 @@ struct QuantizeActivationsPass
                          << name << "' are all zero (or not finite): no scale";
           return signalPassFailure();
         }
-        double t = qforge::threshold(*h, *rangeMethod, param);
+        double t = h ? qforge::threshold(*h, *rangeMethod, param) : absMax;
         if (!(t > 0))
           t = absMax;
         it = scales.try_emplace(name, float(t / 127.0)).first;

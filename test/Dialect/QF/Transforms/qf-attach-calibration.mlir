@@ -10,7 +10,7 @@
 
 // SUMMARY: calibrated 10 samples in 3 batch(es) of 4: 2 observed tensors
 // CHECK-LABEL: func.func @main
-// CHECK: qf.observe %arg0 {name = "fc1.input", qf.calibration = {abs_max = 2.1428570747375488 : f64, gram = dense_resource<fc1.input.gram> : tensor<3x3xf64>, histogram = dense_resource<fc1.input.histogram> : tensor<2048xi64>, histogram_upper = 4.000000e+00 : f64, max = 2.1428570747375488 : f64, mean_abs = dense_resource<fc1.input.mean_abs> : tensor<3xf64>, mean_sq = dense_resource<fc1.input.mean_sq> : tensor<3xf64>, min = -2.000000e+00 : f64, nans = 0 : i64, rows = 10 : i64}}
+// CHECK: qf.observe %arg0 {name = "fc1.input", qf.calibration = {abs_max = 2.1428570747375488 : f64, gram = dense_resource<fc1.input.gram> : tensor<3x3xf64>, histogram = dense_resource<fc1.input.histogram> : tensor<2048xi64>, histogram_upper = 4.000000e+00 : f64, max = 2.1428570747375488 : f64, max_abs = dense_resource<fc1.input.max_abs> : tensor<3xf64>, mean_abs = dense_resource<fc1.input.mean_abs> : tensor<3xf64>, mean_sq = dense_resource<fc1.input.mean_sq> : tensor<3xf64>, min = -2.000000e+00 : f64, nans = 0 : i64, rows = 10 : i64}}
 // CHECK: qf.observe %{{.*}} {name = "fc2.input", qf.calibration = {{{.*}}gram = dense_resource<fc2.input.gram> : tensor<4x4xf64>{{.*}}rows = 10 : i64}}
 // GPTQ-COUNT-2: qf.constant {{.*}} {qf.round_error = {{.*}}}
 

@@ -36,13 +36,14 @@ assert np.allclose(gram, ref, rtol=1e-12, atol=1e-9), abs(gram - ref).max()
 assert np.array_equal(gram, gram.T)
 assert np.allclose(tensor("fc1.input.mean_abs"), np.abs(x).mean(0), rtol=1e-12)
 assert np.allclose(tensor("fc1.input.mean_sq"), (x * x).mean(0), rtol=1e-12)
+assert np.array_equal(tensor("fc1.input.max_abs"), np.abs(x).max(0))
 hist, upper = tensor("fc1.input.histogram"), stats[4]
 # The range is the smallest power of two above max |x|.
 assert hist.sum() == rows * k
 assert upper > np.abs(x).max() >= upper / 2 and upper == 2.0 ** np.round(np.log2(upper)), upper
 counts = np.bincount(np.minimum((np.abs(x) / upper * 2048).astype(np.int64), 2047).ravel(), minlength=2048)
 assert np.array_equal(hist, counts)
-# Every observed tensor has its five tensors; nothing else is stored.
+# Every observed tensor has its six tensors; nothing else is stored.
 names = meta["observed"].split("\n")
-assert sorted(header) == sorted(f"{o}.{s}" for o in names for s in ["stats", "histogram", "mean_abs", "mean_sq", "gram"])
+assert sorted(header) == sorted(f"{o}.{s}" for o in names for s in ["stats", "histogram", "mean_abs", "mean_sq", "max_abs", "gram"])
 print("calibration file ok:", rows, "rows of", k, "channels")
