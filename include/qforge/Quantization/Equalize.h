@@ -5,8 +5,8 @@
 // X W^T = (X diag(1/s)) (W diag(s))^T. SmoothQuant picks s from the ranges
 // of both (for W8A8); AWQ searches s = mean|X|^alpha over a grid of alpha
 // for the scaling whose quantized weights minimize the layer objective
-// (weight-only). The qf-equalize pass (not written yet) folds 1/s into the
-// op producing X.
+// (weight-only). The qf-equalize pass applies them: it scales the weights
+// and multiplies X by 1/s before the matmul.
 //
 //===----------------------------------------------------------------------===//
 

@@ -221,6 +221,49 @@ def QFAttachCalibrationPass : Pass<"qf-attach-calibration", "ModuleOp"> {
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
 
+def QFEqualizePass : Pass<"qf-equalize", "ModuleOp"> {
+  let summary = "Equivalence scaling of matmul inputs: AWQ or SmoothQuant";
+  let description = [{
+    For every observed input X (a `qf.observe` with statistics from
+    `-qf-attach-calibration`) whose users are all `linalg.matmul`s with
+    constant weights W (K x N), picks one scale s_k > 0 per input channel and
+    rewrites X W as (X diag(1/s)) (diag(s) W): the weights of every user are
+    scaled (new constants), and X is multiplied by 1/s in a `linalg.generic`
+    inserted before the observe. The float function is unchanged up to
+    rounding.
+
+    `method=awq` (default): s = mean|X|^alpha, normalized, with alpha on a
+    grid of `grid` + 1 points in [0, 1]; for each alpha the scaled weights of
+    all users (stacked) are rounded to nearest with `bits`-bit codes (per
+    output channel, or groups of `group` along K) and the alpha whose layer
+    objective tr((W - Ŵ) H (W - Ŵ)ᵀ) is smallest wins (alpha = 0, no scaling,
+    is a candidate: never worse than RTN). `method=smoothquant`: s_k =
+    max|X_k|^alpha / max_n |W_kn|^(1 - alpha) (alpha = 0.5), which moves
+    activation outliers into the weights for W8A8.
+
+    The attached statistics are transformed exactly where that is possible
+    (X^T X, per-channel mean |x|, mean x², max |x|, max |x| overall; min and
+    max become -/+ max |x|) and the histogram is dropped, so that
+    `-qf-round` (GPTQ) and `-qf-quantize-activations` (min/max) work on
+    without a second calibration run. The choice is recorded on the observe
+    as `qf.equalized = {method, alpha}`. Not yet done: folding 1/s into the
+    op that produces X.
+  }];
+  let options = [
+    Option<"method", "method", "std::string", "\"awq\"",
+           "awq (weight-only) or smoothquant (W8A8)">,
+    Option<"alpha", "alpha", "double", "0.5",
+           "SmoothQuant's migration strength, in [0, 1]">,
+    Option<"bits", "bits", "unsigned", "4",
+           "AWQ: the code width the weights will get">,
+    Option<"group", "group", "int64_t", "0",
+           "AWQ: group size along K (0: one scale per output channel)">,
+    Option<"grid", "grid", "unsigned", "20", "AWQ: alpha grid points - 1">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def QFExposeObservedPass : Pass<"qf-expose-observed", "ModuleOp"> {
   let summary = "Return every observed value from its function";
   let description = [{
