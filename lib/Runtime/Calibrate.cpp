@@ -1,10 +1,15 @@
-//===- Calibrate.cpp - Calibration runs -----------------------------------===//
+//===- Calibrate.cpp - Calibration runs and calibrated rounding -----------===//
 //
 // Instruments the float model, JIT-compiles it with the observed tensors as
 // extra results, runs it over the calibration data batch by batch, and
 // accumulates every observed tensor's statistics (TensorStats) in sample
 // order. The statistics do not depend on the batch size or on the number
 // of threads the kernels use, so the file is byte-identical for both.
+//
+// roundModel uses the same measurement to quantize a model's weights with
+// GPTQ or AdaRound, once (all Hessians from the float model) or
+// sequentially (each layer's Hessian from the model whose earlier layers
+// are already quantized).
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,10 +18,17 @@
 #include "qforge/Dialect/QF/Transforms/Calibration.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Quantization/CalibrationFile.h"
+#include "qforge/Quantization/Scheme.h"
 #include "qforge/Runtime/CPURunner.h"
+#include "qforge/Support/FileIO.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -29,6 +41,208 @@
 #endif
 
 using namespace qforge;
+
+namespace {
+
+/// The calibration data: one array per argument of the entry function.
+struct CalibrationData {
+  std::vector<NpyArray> arrays;
+  std::vector<std::string> paths;
+  int64_t samples = 0;
+  uint64_t hash = 0;
+};
+
+bool readData(const std::vector<std::string> &paths, CalibrationData &data,
+              std::string &error) {
+  data.paths = paths;
+  data.arrays.resize(paths.size());
+  data.hash = fnv1a64("qforge-data", 11);
+  data.samples = -1;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    NpyArray &a = data.arrays[i];
+    if (!readNpyFile(paths[i], a, error))
+      return false;
+    if (a.shape.empty() || a.shape[0] < 1) {
+      error = paths[i] + ": expected N samples along the first dimension, "
+                         "got " + a.describe();
+      return false;
+    }
+    if (data.samples >= 0 && a.shape[0] != data.samples) {
+      error = paths[i] + ": " + std::to_string(a.shape[0]) +
+              " samples, but " + paths[0] + " has " +
+              std::to_string(data.samples);
+      return false;
+    }
+    data.samples = a.shape[0];
+    data.hash = fnv1a64(a.shape.data(), a.shape.size() * sizeof(int64_t),
+                        data.hash);
+    data.hash = fnv1a64(a.data.data(), a.data.size(), data.hash);
+  }
+  return true;
+}
+
+/// How to run the measurement.
+struct MeasureOptions {
+  std::string entry = "main";
+  std::string cpu = "host";
+  unsigned threads = 1;
+  bool progress = false;
+  /// Only these observed names (all when empty).
+  llvm::StringSet<> only;
+  std::string label = "calibrating";
+};
+
+/// Runs the instrumented (not yet lowered) `module` over `data` and returns
+/// the statistics of its observed tensors in result order. Lowers the
+/// module.
+llvm::Expected<std::vector<CalibrationRecord>>
+measure(LoadedModule &module, const CalibrationData &data,
+        const MeasureOptions &options, llvm::raw_ostream &err,
+        int64_t *batchOut = nullptr) {
+  auto error = [](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+  };
+  if (llvm::Error e = module.transform([](mlir::OpPassManager &pm) {
+        pm.addPass(mlir::qf::createQFExposeObservedPass());
+      }))
+    return std::move(e);
+  auto func =
+      module.getModule().lookupSymbol<mlir::func::FuncOp>(options.entry);
+  if (!func || func.isExternal())
+    return error(module.getPath() + ": no function @" + options.entry);
+  std::vector<std::pair<unsigned, std::string>> observed;
+  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+    if (auto name = func.getResultAttrOfType<mlir::StringAttr>(i, "qf.name"))
+      if (options.only.empty() || options.only.contains(name.getValue()))
+        observed.emplace_back(i, name.str());
+  if (observed.empty())
+    return error(module.getPath() + ": @" + options.entry +
+                 " has no matmul with constant weights to observe");
+  auto entry = module.lookupEntry(options.entry, /*explicitName=*/true);
+  if (!entry)
+    return entry.takeError();
+  FunctionSignature sig = **entry;
+
+  if (data.arrays.size() != sig.inputs.size())
+    return error("@" + sig.name + " has " +
+                 llvm::Twine(sig.inputs.size()) + " argument(s), but " +
+                 llvm::Twine(data.arrays.size()) + " data file(s) were given");
+  int64_t batch = -1;
+  for (size_t i = 0; i < data.arrays.size(); ++i) {
+    const TensorSpec &spec = sig.inputs[i];
+    const NpyArray &a = data.arrays[i];
+    bool dtypeOk = a.dtype == npyDTypeFor(spec.elementType) ||
+                   (spec.elementType == ElementType::I8 &&
+                    a.dtype == NpyDType::U8);
+    bool shapeOk = !spec.shape.empty() && a.shape.size() == spec.shape.size();
+    for (size_t d = 1; shapeOk && d < spec.shape.size(); ++d)
+      shapeOk = a.shape[d] == spec.shape[d];
+    if (!dtypeOk || !shapeOk)
+      return error(
+          data.paths[i] + ": argument " + llvm::Twine(i) + " of @" +
+          sig.name + " is " + spec.str() + ", so the data must be N x " +
+          formatNpyShape(std::vector<int64_t>(
+              spec.shape.begin() + (spec.shape.empty() ? 0 : 1),
+              spec.shape.end())) +
+          " " + npyDTypeName(npyDTypeFor(spec.elementType)) +
+          " samples, got " + a.describe());
+    batch = spec.shape[0];
+  }
+  if (batchOut)
+    *batchOut = batch;
+
+  auto cpu = resolveCPU(options.cpu);
+  if (!cpu)
+    return cpu.takeError();
+  if (llvm::Error e = module.lower(*cpu, options.threads))
+    return std::move(e);
+  auto runner = CPURunner::create(module, sig, *cpu, options.threads);
+  if (!runner)
+    return runner.takeError();
+  std::vector<HostTensor> inputs;
+  for (const TensorSpec &spec : sig.inputs)
+    inputs.emplace_back(spec);
+  std::vector<HostTensor> results = (*runner)->allocateResults();
+  for (const HostTensor &t : inputs)
+    if (!t.data())
+      return error("cannot allocate the inputs of @" + sig.name);
+  for (const HostTensor &t : results)
+    if (!t.data())
+      return error("cannot allocate the results of @" + sig.name);
+  auto call = (*runner)->bind(inputs, results);
+  if (!call)
+    return call.takeError();
+
+  std::vector<TensorStats> stats;
+  for (auto &[index, name] : observed) {
+    const TensorSpec &spec = sig.results[index];
+    if (spec.elementType != ElementType::F32 || spec.shape.empty())
+      return error("observed tensor '" + name + "' is " + spec.str() +
+                   ", not a float tensor");
+    int64_t k = spec.shape.back();
+    int64_t rows = k ? spec.numElements() / k : 0;
+    if (k < 1 || rows % batch)
+      return error("observed tensor '" + name + "' (" + spec.str() +
+                   ") does not have a whole number of rows per sample of a "
+                   "batch of " + llvm::Twine(batch));
+    // X^T X is the Hessian of the weights a matmul input meets; outputs
+    // (-qf-instrument{outputs}) need only ranges and channel statistics.
+    bool isOutput = llvm::StringRef(name).contains(".output");
+    stats.emplace_back(k, /*hessian=*/!isOutput);
+  }
+
+  int64_t samples = data.samples;
+  int64_t batches = (samples + batch - 1) / batch;
+  for (int64_t b = 0; b < batches; ++b) {
+    int64_t first = b * batch, valid = std::min(batch, samples - first);
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      size_t sampleBytes = data.arrays[i].data.size() / size_t(samples);
+      uint8_t *dst = static_cast<uint8_t *>(inputs[i].data());
+      std::memcpy(dst, data.arrays[i].data.data() + first * sampleBytes,
+                  size_t(valid) * sampleBytes);
+      // Pad a last partial batch with zeros; its rows are not counted.
+      std::memset(dst + valid * sampleBytes, 0,
+                  size_t(batch - valid) * sampleBytes);
+    }
+    call->invoke();
+    for (size_t o = 0; o < observed.size(); ++o) {
+      const HostTensor &t = results[observed[o].first];
+      int64_t k = stats[o].channels();
+      int64_t rowsPerSample = t.getSpec().numElements() / k / batch;
+      stats[o].addRows(static_cast<const float *>(t.data()),
+                       valid * rowsPerSample);
+    }
+    if (options.progress) {
+      err << "\r" << options.label << ": batch " << (b + 1) << "/" << batches
+          << " (" << (first + valid) << "/" << samples << " samples)";
+      err.flush();
+    }
+  }
+  if (options.progress)
+    err << "\n";
+  std::vector<CalibrationRecord> records;
+  for (size_t o = 0; o < observed.size(); ++o)
+    records.push_back(
+        CalibrationRecord::fromStats(observed[o].second, stats[o]));
+  return records;
+}
+
+/// Observes the matmul inputs of `module` unless it observes something.
+llvm::Error instrument(LoadedModule &module) {
+  bool observes = false;
+  module.getModule().walk([&](mlir::qf::ObserveOp) { observes = true; });
+  if (observes)
+    return llvm::Error::success();
+  return module.transform([](mlir::OpPassManager &pm) {
+    pm.addPass(mlir::qf::createQFInstrumentPass());
+  });
+}
+
+bool progressWanted(const std::string &progress) {
+  return progress == "on" || (progress == "auto" && ::isatty(2));
+}
+
+} // namespace
 
 int qforge::calibrateModule(const CalibrateOptions &options,
                             llvm::raw_ostream &out, llvm::raw_ostream &err) {
@@ -52,182 +266,211 @@ int qforge::calibrateModule(const CalibrateOptions &options,
   auto module = LoadedModule::load(options.module);
   if (!module)
     return failWith(module.takeError());
-  // Observe the matmul inputs (unless the module observes something
-  // already), fingerprint the model, then return the observed values.
-  bool observes = false;
-  (*module)->getModule().walk([&](mlir::qf::ObserveOp) { observes = true; });
-  if (!observes)
-    if (llvm::Error e = (*module)->transform([](mlir::OpPassManager &pm) {
-          pm.addPass(mlir::qf::createQFInstrumentPass());
-        }))
-      return failWith(std::move(e));
+  if (llvm::Error e = instrument(**module))
+    return failWith(std::move(e));
   std::string fingerprint =
       mlir::qf::calibrationFingerprint((*module)->getModule());
-  if (llvm::Error e = (*module)->transform([](mlir::OpPassManager &pm) {
-        pm.addPass(mlir::qf::createQFExposeObservedPass());
-      }))
-    return failWith(std::move(e));
-
-  // The observed results and their names.
-  auto func = (*module)->getModule().lookupSymbol<mlir::func::FuncOp>(
-      options.entry);
-  if (!func || func.isExternal())
-    return fail(options.module + ": no function @" + options.entry);
-  std::vector<std::pair<unsigned, std::string>> observed;
-  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
-    if (auto name = func.getResultAttrOfType<mlir::StringAttr>(i, "qf.name"))
-      observed.emplace_back(i, name.str());
-  if (observed.empty())
-    return fail(options.module + ": @" + options.entry +
-                " has no matmul with constant weights to observe");
-  auto entry = (*module)->lookupEntry(options.entry, /*explicitName=*/true);
-  if (!entry)
-    return failWith(entry.takeError());
-  FunctionSignature sig = **entry;
-
-  // The data: one array per argument, N samples each.
-  if (options.data.size() != sig.inputs.size())
-    return fail("@" + sig.name + " has " + std::to_string(sig.inputs.size()) +
-                " argument(s), but " + std::to_string(options.data.size()) +
-                " data file(s) were given");
-  std::vector<NpyArray> data(options.data.size());
+  CalibrationData data;
   std::string error;
-  int64_t samples = -1, batch = -1;
-  uint64_t dataHash = fnv1a64("qforge-data", 11);
-  for (size_t i = 0; i < data.size(); ++i) {
-    if (!readNpyFile(options.data[i], data[i], error))
-      return fail(error);
-    const TensorSpec &spec = sig.inputs[i];
-    const NpyArray &a = data[i];
-    bool dtypeOk = a.dtype == npyDTypeFor(spec.elementType) ||
-                   (spec.elementType == ElementType::I8 &&
-                    a.dtype == NpyDType::U8);
-    bool shapeOk = !spec.shape.empty() && a.shape.size() == spec.shape.size();
-    for (size_t d = 1; shapeOk && d < spec.shape.size(); ++d)
-      shapeOk = a.shape[d] == spec.shape[d];
-    if (!dtypeOk || !shapeOk || a.shape[0] < 1) {
-      std::vector<int64_t> want = spec.shape;
-      if (!want.empty())
-        want[0] = -1;
-      return fail(options.data[i] + ": argument " + std::to_string(i) +
-                  " of @" + sig.name + " is " + spec.str() +
-                  ", so the data must be N x " +
-                  formatNpyShape(std::vector<int64_t>(spec.shape.begin() +
-                                                          (spec.shape.empty()
-                                                               ? 0
-                                                               : 1),
-                                                      spec.shape.end())) +
-                  " " + npyDTypeName(npyDTypeFor(spec.elementType)) +
-                  " samples, got " + a.describe());
-    }
-    if (samples >= 0 && a.shape[0] != samples)
-      return fail(options.data[i] + ": " + std::to_string(a.shape[0]) +
-                  " samples, but " + options.data[0] + " has " +
-                  std::to_string(samples));
-    samples = a.shape[0];
-    batch = spec.shape[0];
-    std::vector<int64_t> shape = a.shape;
-    dataHash = fnv1a64(shape.data(), shape.size() * sizeof(int64_t), dataHash);
-    dataHash = fnv1a64(a.data.data(), a.data.size(), dataHash);
-  }
-
-  auto cpu = resolveCPU(options.cpu);
-  if (!cpu)
-    return failWith(cpu.takeError());
-  if (llvm::Error e = (*module)->lower(*cpu, options.threads))
-    return failWith(std::move(e));
-  auto runner = CPURunner::create(**module, sig, *cpu, options.threads);
-  if (!runner)
-    return failWith(runner.takeError());
-  std::vector<HostTensor> inputs;
-  for (const TensorSpec &spec : sig.inputs)
-    inputs.emplace_back(spec);
-  std::vector<HostTensor> results = (*runner)->allocateResults();
-  for (const HostTensor &t : inputs)
-    if (!t.data())
-      return fail("cannot allocate the inputs of @" + sig.name);
-  for (const HostTensor &t : results)
-    if (!t.data())
-      return fail("cannot allocate the results of @" + sig.name);
-  auto call = (*runner)->bind(inputs, results);
-  if (!call)
-    return failWith(call.takeError());
-
-  std::vector<TensorStats> stats;
-  for (auto &[index, name] : observed) {
-    const TensorSpec &spec = sig.results[index];
-    if (spec.elementType != ElementType::F32 || spec.shape.empty())
-      return fail("observed tensor '" + name + "' is " + spec.str() +
-                  ", not a float tensor");
-    int64_t k = spec.shape.back();
-    int64_t rows = k ? spec.numElements() / k : 0;
-    if (k < 1 || rows % batch)
-      return fail("observed tensor '" + name + "' (" + spec.str() +
-                  ") does not have a whole number of rows per sample of a "
-                  "batch of " + std::to_string(batch));
-    // X^T X is the Hessian of the weights a matmul input meets; outputs
-    // (-qf-instrument{outputs}) need only ranges and channel statistics.
-    bool isOutput = llvm::StringRef(name).contains(".output");
-    stats.emplace_back(k, /*hessian=*/!isOutput);
-  }
-
-  bool progress = options.progress == "on" ||
-                  (options.progress == "auto" && ::isatty(2));
-  int64_t batches = (samples + batch - 1) / batch;
-  for (int64_t b = 0; b < batches; ++b) {
-    int64_t first = b * batch, valid = std::min(batch, samples - first);
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      size_t sampleBytes = data[i].data.size() / size_t(samples);
-      uint8_t *dst = static_cast<uint8_t *>(inputs[i].data());
-      std::memcpy(dst, data[i].data.data() + first * sampleBytes,
-                  size_t(valid) * sampleBytes);
-      // Pad a last partial batch with zeros; its rows are not counted.
-      std::memset(dst + valid * sampleBytes, 0,
-                  size_t(batch - valid) * sampleBytes);
-    }
-    call->invoke();
-    for (size_t o = 0; o < observed.size(); ++o) {
-      const HostTensor &t = results[observed[o].first];
-      int64_t k = stats[o].channels();
-      int64_t rowsPerSample = t.getSpec().numElements() / k / batch;
-      stats[o].addRows(static_cast<const float *>(t.data()),
-                       valid * rowsPerSample);
-    }
-    if (progress) {
-      err << "\rcalibrating: batch " << (b + 1) << "/" << batches << " ("
-          << (first + valid) << "/" << samples << " samples)";
-      err.flush();
-    }
-  }
-  if (progress)
-    err << "\n";
+  if (!readData(options.data, data, error))
+    return fail(error);
+  MeasureOptions mo;
+  mo.entry = options.entry;
+  mo.cpu = options.cpu;
+  mo.threads = options.threads;
+  mo.progress = progressWanted(options.progress);
+  int64_t batch = 0;
+  auto records = measure(**module, data, mo, err, &batch);
+  if (!records)
+    return failWith(records.takeError());
 
   CalibrationFile file;
   std::string names;
-  for (auto &[index, name] : observed)
-    names += (names.empty() ? "" : "\n") + name;
+  for (const CalibrationRecord &r : *records)
+    names += (names.empty() ? "" : "\n") + r.name;
   file.metadata = {
       {"format", kCalibrationFormat},
       {"format_version", kCalibrationFormatVersion},
       {"qforge_version", QFORGE_VERSION},
       {"model", fingerprint},
-      {"data", hashHex(dataHash)},
-      {"samples", std::to_string(samples)},
-      {"method", "min/max, 2048-bin |x| histogram, per-channel mean |x| and "
-                 "x^2, X^T X in fp64"},
+      {"data", hashHex(data.hash)},
+      {"samples", std::to_string(data.samples)},
+      {"method", "min/max, 2048-bin |x| histogram, per-channel mean |x|, "
+                 "x^2 and max |x|, X^T X in fp64"},
       {"observed", names},
   };
-  for (size_t o = 0; o < observed.size(); ++o)
-    file.records.push_back(
-        CalibrationRecord::fromStats(observed[o].second, stats[o]));
+  file.records = std::move(*records);
   if (!writeCalibrationFile(options.output, file, error))
     return fail(error);
   double seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - started)
                        .count();
-  out << "calibrated " << samples << " samples in " << batches
-      << " batch(es) of " << batch << ": " << observed.size()
+  int64_t batches = (data.samples + batch - 1) / batch;
+  out << "calibrated " << data.samples << " samples in " << batches
+      << " batch(es) of " << batch << ": " << file.records.size()
       << " observed tensors -> " << options.output << " ("
       << llvm::format("%.2f", seconds) << " s)\n";
+  return 0;
+}
+
+int qforge::roundModel(const RoundModelOptions &options,
+                       llvm::raw_ostream &out, llvm::raw_ostream &err) {
+  auto fail = [&](const std::string &message) {
+    out.flush();
+    err << options.tool << ": error: " << message << "\n";
+    return 1;
+  };
+  auto failWith = [&](llvm::Error error) {
+    return fail(llvm::toString(std::move(error)));
+  };
+  if (options.output.empty())
+    return fail("an output file is required");
+  if (options.method != "gptq" && options.method != "adaround")
+    return fail("--method must be gptq or adaround, got '" + options.method +
+                "'");
+  if (options.bits < 1 || options.bits > kMaxBits)
+    return fail("--bits must be 1.." + std::to_string(kMaxBits));
+  if (options.group < 0)
+    return fail("--group must be >= 0");
+  if (options.threads == 0)
+    return fail("--threads must be at least 1");
+  auto started = std::chrono::steady_clock::now();
+  auto state = LoadedModule::load(options.module);
+  if (!state)
+    return failWith(state.takeError());
+  if (llvm::Error e = instrument(**state))
+    return failWith(std::move(e));
+  CalibrationData data;
+  std::string error;
+  if (!readData(options.data, data, error))
+    return fail(error);
+
+  // The layers, in program order: observed inputs of float matmuls with
+  // constant weights.
+  mlir::ModuleOp module = (*state)->getModule();
+  std::vector<std::string> layers;
+  module.walk([&](mlir::linalg::MatmulOp mm) {
+    if (mm.getInputs().size() != 2 ||
+        !mlir::matchPattern(mm.getInputs()[1], mlir::m_Constant()))
+      return;
+    auto mark = mm->getAttrOfType<mlir::BoolAttr>(mlir::qf::kQuantizableAttrName);
+    if (mark && !mark.getValue())
+      return;
+    if (auto o = mm.getInputs()[0].getDefiningOp<mlir::qf::ObserveOp>())
+      layers.push_back(o.getName().str());
+  });
+  if (layers.empty())
+    return fail(options.module + ": no matmul with constant weights to "
+                                 "quantize");
+
+  llvm::SmallString<128> tmp;
+  {
+    int fd;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "qforge-round", "mlir", fd, tmp))
+      return fail("cannot create a temporary file: " + ec.message());
+    ::close(fd);
+  }
+  auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove(tmp); });
+  // Measures the current state (only `only`, or everything).
+  auto measureState =
+      [&](const llvm::StringSet<> &only,
+          const std::string &label) -> llvm::Expected<std::vector<CalibrationRecord>> {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module.print(os);
+    std::string writeError;
+    if (!writeFileAtomically(tmp.str().str(), text, writeError))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     writeError);
+    auto copy = LoadedModule::load(tmp);
+    if (!copy)
+      return copy.takeError();
+    MeasureOptions mo;
+    mo.entry = options.entry;
+    mo.cpu = options.cpu;
+    mo.threads = options.threads;
+    mo.progress = progressWanted(options.progress);
+    mo.only = only;
+    mo.label = label;
+    return measure(**copy, data, mo, err);
+  };
+  auto attach = [&](const std::vector<CalibrationRecord> &records) {
+    module.walk([&](mlir::qf::ObserveOp o) {
+      for (const CalibrationRecord &r : records)
+        if (r.name == o.getName())
+          o->setAttr(mlir::qf::kCalibrationAttrName,
+                     mlir::qf::encodeCalibration(module.getContext(), r));
+    });
+  };
+  auto quantizeAndRound = [&]() {
+    return (*state)->transform([&](mlir::OpPassManager &pm) {
+      mlir::qf::QFQuantizeWeightsPassOptions qw;
+      qw.bits = options.bits;
+      qw.group = options.group;
+      pm.addPass(mlir::qf::createQFQuantizeWeightsPass(qw));
+      mlir::qf::QFRoundPassOptions round;
+      round.method = options.method;
+      round.damp = options.damp;
+      round.iterations = options.iterations;
+      pm.addPass(mlir::qf::createQFRoundPass(round));
+    });
+  };
+
+  unsigned runs = 0;
+  if (!options.sequential) {
+    auto records = measureState({}, "calibrating");
+    if (!records)
+      return failWith(records.takeError());
+    ++runs;
+    attach(*records);
+    if (llvm::Error e = quantizeAndRound())
+      return failWith(std::move(e));
+  } else {
+    for (auto [i, name] : llvm::enumerate(layers)) {
+      llvm::StringSet<> only;
+      only.insert(name);
+      auto records = measureState(
+          only, "layer " + std::to_string(i + 1) + "/" +
+                    std::to_string(layers.size()) + " " + name);
+      if (!records)
+        return failWith(records.takeError());
+      ++runs;
+      attach(*records);
+      // Quantize this layer only: the later float layers are excluded for
+      // this step.
+      // (A mark of qf-mark-quantizable is kept aside and put back.)
+      std::vector<std::pair<mlir::Operation *, mlir::Attribute>> held;
+      module.walk([&](mlir::linalg::MatmulOp mm) {
+        auto o = mm.getInputs()[0].getDefiningOp<mlir::qf::ObserveOp>();
+        if (o && o.getName() == name)
+          return;
+        held.push_back({mm, mm->getAttr(mlir::qf::kQuantizableAttrName)});
+        mm->setAttr(mlir::qf::kQuantizableAttrName,
+                    mlir::BoolAttr::get(module.getContext(), false));
+      });
+      if (llvm::Error e = quantizeAndRound())
+        return failWith(std::move(e));
+      for (auto &[op, mark] : held) {
+        if (mark)
+          op->setAttr(mlir::qf::kQuantizableAttrName, mark);
+        else
+          op->removeAttr(mlir::qf::kQuantizableAttrName);
+      }
+    }
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os);
+  if (!writeFileAtomically(options.output, text, error))
+    return fail(error);
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
+  out << "rounded " << layers.size() << " layers to " << options.bits
+      << " bits with " << options.method
+      << (options.sequential ? " (sequential)" : "") << " from "
+      << data.samples << " samples, " << runs << " calibration run(s) -> "
+      << options.output << " (" << llvm::format("%.2f", seconds) << " s)\n";
   return 0;
 }

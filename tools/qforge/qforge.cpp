@@ -9,6 +9,10 @@
 //   qforge calibrate MODEL.onnx|MODEL.mlir --calib DATA.npy -o CAL.safetensors
 //       a calibration run (as qforge-run --calibrate), importing an ONNX
 //       model first.
+//   qforge round MODEL.onnx|MODEL.mlir --calib DATA.npy -o OUT.mlir
+//       GPTQ or AdaRound of every layer with calibration Hessians, from the
+//       float model or --sequential (each layer after the earlier ones are
+//       quantized).
 //
 // The quantization steps are qforge-opt passes and qforge-run for now
 // (docs/Tools.md); `quantize` and `eval` commands are planned.
@@ -18,6 +22,9 @@
 #include "qforge/Frontend/ONNXImporter.h"
 #include "qforge/Runtime/Drivers.h"
 
+#include "qforge/Support/Npy.h"
+
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -83,6 +90,53 @@ static cl::opt<bool> calibrateQuiet("quiet",
                                     cl::desc("No progress and no summary"),
                                     cl::sub(calibrateCmd));
 
+static cl::SubCommand roundCmd(
+    "round", "Quantize a model's weights with GPTQ or AdaRound, with "
+             "Hessians measured on calibration data");
+static cl::opt<std::string> roundModelPath(cl::Positional, cl::Required,
+                                           cl::desc("<model .onnx or .mlir>"),
+                                           cl::sub(roundCmd));
+static cl::list<std::string>
+    roundData("calib", cl::OneOrMore, cl::CommaSeparated,
+              cl::desc("Calibration data: one .npy per model input, N "
+                       "samples along the first dimension"),
+              cl::sub(roundCmd));
+static cl::opt<std::string> roundOutput("o", cl::Required,
+                                        cl::desc("Quantized module (.mlir)"),
+                                        cl::value_desc("file"),
+                                        cl::sub(roundCmd));
+static cl::opt<unsigned> roundBits("bits", cl::init(4),
+                                   cl::desc("Code width (default 4)"),
+                                   cl::sub(roundCmd));
+static cl::opt<int64_t>
+    roundGroup("group", cl::init(0),
+               cl::desc("Group size along K (default 0: one scale per "
+                        "output channel)"),
+               cl::sub(roundCmd));
+static cl::opt<std::string>
+    roundMethod("method", cl::init("gptq"),
+                cl::desc("gptq (default) or adaround"), cl::sub(roundCmd));
+static cl::opt<bool> roundSequential(
+    "sequential",
+    cl::desc("Measure each layer's Hessian on the model whose earlier "
+             "layers are already quantized (one calibration run per layer)"),
+    cl::sub(roundCmd));
+static cl::opt<int64_t> roundBatch(
+    "batch", cl::init(0),
+    cl::desc("For an ONNX model: the batch size of the imported module "
+             "(default: the number of calibration samples, capped at 256)"),
+    cl::sub(roundCmd));
+static cl::opt<bool> roundConvAsMatmul(
+    "conv-as-matmul",
+    cl::desc("Import convolutions as im2col + matmul, so that they are "
+             "quantized too"),
+    cl::sub(roundCmd));
+static cl::opt<unsigned> roundThreads("threads", cl::init(1),
+                                      cl::desc("Threads of the kernels"),
+                                      cl::sub(roundCmd));
+static cl::opt<bool> roundQuiet("quiet", cl::desc("No progress or summary"),
+                                cl::sub(roundCmd));
+
 static int fail(llvm::StringRef command, const llvm::Twine &msg) {
   llvm::errs() << "qforge " << command << ": error: " << msg << "\n";
   return 1;
@@ -103,32 +157,46 @@ static int runImport() {
   return 0;
 }
 
+/// For an ONNX model, imports it into a temporary file (removed by the
+/// caller) at batch size `batch`; returns the module path to use.
+static std::optional<std::string>
+importIfONNX(llvm::StringRef command, const std::string &path, int64_t batch,
+             bool convAsMatmul, llvm::SmallString<128> &imported) {
+  if (!llvm::StringRef(path).ends_with(".onnx"))
+    return path;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "qforge-import", "mlir", fd, imported)) {
+    fail(command, "cannot create a temporary file: " + ec.message());
+    return std::nullopt;
+  }
+  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  qforge::ONNXImportOptions options;
+  options.batch = batch;
+  options.convAsMatmul = convAsMatmul;
+  std::string error;
+  if (!qforge::importONNXToFile(path, imported, options, /*debugInfo=*/true,
+                                error)) {
+    fail(command, error);
+    return std::nullopt;
+  }
+  return imported.str().str();
+}
+
 static int runCalibrate() {
   if (calibrateBatch < 1)
     return fail("calibrate", "--batch must be at least 1");
-  std::string module = calibrateModel;
   llvm::SmallString<128> imported;
-  if (llvm::StringRef(module).ends_with(".onnx")) {
-    // Import into a temporary file, removed whatever happens next.
-    int fd;
-    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "qforge-calibrate", "mlir", fd, imported))
-      return fail("calibrate", "cannot create a temporary file: " +
-                                   ec.message());
-    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
-    qforge::ONNXImportOptions options;
-    options.batch = calibrateBatch;
-    options.convAsMatmul = calibrateConvAsMatmul;
-    std::string error;
-    if (!qforge::importONNXToFile(module, imported, options,
-                                  /*debugInfo=*/true, error)) {
+  auto module = importIfONNX("calibrate", calibrateModel, calibrateBatch,
+                             calibrateConvAsMatmul, imported);
+  auto cleanup = llvm::make_scope_exit([&] {
+    if (!imported.empty())
       llvm::sys::fs::remove(imported);
-      return fail("calibrate", error);
-    }
-    module = imported.str().str();
-  }
+  });
+  if (!module)
+    return 1;
   qforge::CalibrateOptions options;
-  options.module = module;
+  options.module = *module;
   options.data = calibrateData;
   options.output = calibrateOutput;
   options.threads = calibrateThreads;
@@ -137,9 +205,47 @@ static int runCalibrate() {
   std::string summary;
   llvm::raw_string_ostream out(summary);
   int rc = qforge::calibrateModule(options, out, llvm::errs());
-  if (!imported.empty())
-    llvm::sys::fs::remove(imported);
   if (rc == 0 && !calibrateQuiet)
+    llvm::outs() << summary;
+  return rc;
+}
+
+static int runRound() {
+  int64_t batch = roundBatch;
+  if (batch < 0)
+    return fail("round", "--batch must be >= 1");
+  if (batch == 0) {
+    // The number of samples (capped): one batch holds all calibration data.
+    qforge::NpyArray first;
+    std::string error;
+    batch = 64;
+    if (qforge::readNpyFile(roundData.front(), first, error) &&
+        !first.shape.empty() && first.shape[0] > 0)
+      batch = std::min<int64_t>(first.shape[0], 256);
+  }
+  llvm::SmallString<128> imported;
+  auto module = importIfONNX("round", roundModelPath, batch,
+                             roundConvAsMatmul, imported);
+  auto cleanup = llvm::make_scope_exit([&] {
+    if (!imported.empty())
+      llvm::sys::fs::remove(imported);
+  });
+  if (!module)
+    return 1;
+  qforge::RoundModelOptions options;
+  options.module = *module;
+  options.data = roundData;
+  options.output = roundOutput;
+  options.bits = roundBits;
+  options.group = roundGroup;
+  options.method = roundMethod;
+  options.sequential = roundSequential;
+  options.threads = roundThreads;
+  options.progress = roundQuiet ? "off" : "auto";
+  std::string summary;
+  llvm::raw_string_ostream out(summary);
+  int rc = qforge::roundModel(options, out, llvm::errs());
+  if (rc == 0 && !roundQuiet)
     llvm::outs() << summary;
   return rc;
 }
@@ -152,12 +258,16 @@ int main(int argc, char **argv) {
       "  qforge import MODEL.onnx -o OUT.mlir [--batch N] "
       "[--conv-as-matmul]\n"
       "  qforge calibrate MODEL.onnx|MODEL.mlir --calib DATA.npy -o "
-      "CAL.safetensors [--batch N] [--threads N]\n\n"
+      "CAL.safetensors [--batch N] [--threads N]\n"
+      "  qforge round MODEL.onnx|MODEL.mlir --calib DATA.npy -o OUT.mlir "
+      "[--bits N] [--group G] [--method gptq|adaround] [--sequential]\n\n"
       "Run `qforge COMMAND --help` for the options of a command.\n");
   if (importCmd)
     return runImport();
   if (calibrateCmd)
     return runCalibrate();
+  if (roundCmd)
+    return runRound();
   llvm::errs() << "qforge: error: no command given (run `qforge --help`)\n";
   return 1;
 }

@@ -83,6 +83,38 @@ struct CalibrateOptions {
 int calibrateModule(const CalibrateOptions &options, llvm::raw_ostream &out,
                     llvm::raw_ostream &err);
 
+/// Options of calibration-aware rounding of a whole model (`qforge round`).
+struct RoundModelOptions {
+  /// The float model (instrumented here unless it observes something).
+  std::string module;
+  std::string entry = "main";
+  /// Calibration data, as for CalibrateOptions.
+  std::vector<std::string> data;
+  /// The quantized module (MLIR text, written atomically).
+  std::string output;
+  unsigned bits = 4;
+  int64_t group = 0;
+  /// "gptq" or "adaround".
+  std::string method = "gptq";
+  /// Each layer's Hessian from the model whose earlier layers are already
+  /// quantized (one calibration run per layer), instead of all from the
+  /// float model (one run).
+  bool sequential = false;
+  double damp = 0.01;
+  unsigned iterations = 1000;
+  std::string cpu = "host";
+  unsigned threads = 1;
+  std::string progress = "auto";
+  std::string tool = "qforge round";
+};
+
+/// Quantizes the weights of every observed matmul with constant weights
+/// (qf-quantize-weights{bits, group}, then qf-round{method}) with Hessians
+/// measured on the calibration data. Returns 0, or 1 after printing an
+/// error to `err`; a summary goes to `out`.
+int roundModel(const RoundModelOptions &options, llvm::raw_ostream &out,
+               llvm::raw_ostream &err);
+
 /// Options of qforge-translate.
 struct TranslateOptions {
   std::string module;
