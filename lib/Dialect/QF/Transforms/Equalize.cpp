@@ -16,7 +16,9 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
 
@@ -29,6 +31,9 @@ using namespace mlir;
 using namespace mlir::qf;
 
 namespace {
+
+/// Marks the scaling ops this pass inserts until they are fused.
+constexpr const char *kScaleOpAttr = "qf.equalize_scale";
 
 /// A float constant of `type` holding `values` (a resource blob when large).
 Value floatConstant(OpBuilder &b, Location loc, RankedTensorType type,
@@ -208,6 +213,7 @@ struct EqualizePass : qf::impl::QFEqualizePassBase<EqualizePass> {
                     Value(arith::MulFOp::create(nb, nl, args[0], args[1])));
               })
               ->getResult(0);
+      scaledX.getDefiningOp()->setAttr(kScaleOpAttr, b.getUnitAttr());
       observe->setOperand(0, scaledX);
       // The statistics of X / s.
       qforge::CalibrationRecord r = *stats;
@@ -231,7 +237,24 @@ struct EqualizePass : qf::impl::QFEqualizePassBase<EqualizePass> {
       observe->setAttr(kCalibrationAttrName,
                        encodeCalibration(&getContext(), r));
     }
-    (void)changed;
+    if (changed == 0)
+      return;
+    // Fold each X * (1/s) into the elementwise op that produces X, when it
+    // has no other user (a ReLU, GELU or LayerNorm output, a bias add):
+    // linalg's producer-consumer fusion of elementwise generics, limited
+    // to the scaling ops inserted above.
+    RewritePatternSet patterns(&getContext());
+    linalg::populateElementwiseOpsFusionPatterns(
+        patterns, [](OpOperand *operand) {
+          Operation *producer = operand->get().getDefiningOp();
+          return operand->getOwner()->hasAttr(kScaleOpAttr) && producer &&
+                 producer->hasOneUse();
+        });
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    if (failed(applyPatternsGreedily(module, std::move(patterns), config)))
+      return signalPassFailure();
+    module.walk([](linalg::GenericOp op) { op->removeAttr(kScaleOpAttr); });
   }
 };
 

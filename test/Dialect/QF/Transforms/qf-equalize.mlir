@@ -13,6 +13,12 @@
 // RUN: qforge-run %S/Inputs/calib-model.mlir --input %t/x4.npy --output %t/ref.npy
 // RUN: qforge-run %t/awq.mlir --input %t/x4.npy --compare %t/ref.npy --rtol 1e-5 --atol 1e-5
 // RUN: qforge-run %t/sq.mlir --input %t/x4.npy --compare %t/ref.npy --rtol 1e-5 --atol 1e-5
+// With a ReLU producing fc2's input, the scaling is folded into it.
+// RUN: qforge-run %S/Inputs/calib-model-relu.mlir --calibrate %t/cal-relu.safetensors --input %t/x.npy --progress off
+// RUN: qforge-opt %S/Inputs/calib-model-relu.mlir -qf-instrument -qf-attach-calibration=file=%t/cal-relu.safetensors -qf-equalize=method=smoothquant -o %t/relu.mlir
+// RUN: FileCheck %s --check-prefix=FOLD < %t/relu.mlir
+// RUN: qforge-run %S/Inputs/calib-model-relu.mlir --input %t/x4.npy --output %t/ref-relu.npy
+// RUN: qforge-run %t/relu.mlir --input %t/x4.npy --compare %t/ref-relu.npy --rtol 1e-5 --atol 1e-5
 // After equalization GPTQ and min/max activation ranges still work from
 // the transformed statistics; other range methods need a new calibration.
 // RUN: qforge-opt %t/awq.mlir -qf-quantize-weights=bits=2 -qf-round=method=gptq -o /dev/null
@@ -26,6 +32,15 @@
 // AWQ:       qf.observe %[[X]] {name = "fc1.input", qf.calibration = {{{.*}}}, qf.equalized = {alpha = {{.*}} : f64, method = "awq"}}
 // AWQ-NOT:   histogram =
 // SQ:        qf.observe {{.*}} {name = "fc1.input", qf.calibration = {{{.*}}}, qf.equalized = {alpha = 5.000000e-01 : f64, method = "smoothquant"}}
+// FOLD-LABEL: func.func @main
+// FOLD:       linalg.generic {{.*}} ins(%arg0, %{{.*}} : tensor<4x3xf32>, tensor<3xf32>)
+// FOLD:       linalg.matmul
+// FOLD:       linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<4x4xf32>, tensor<4xf32>)
+// FOLD-NEXT:  ^bb0
+// FOLD-NEXT:    arith.maximumf
+// FOLD-NEXT:    arith.mulf
+// FOLD:       qf.observe
+// FOLD-NOT:   linalg.generic
 // NOHIST: qf-quantize-activations: the statistics of 'fc1.input' have no histogram (they were transformed by -qf-equalize); use method=minmax, or calibrate the equalized model
 
 // RUN: split-file %s %t/split

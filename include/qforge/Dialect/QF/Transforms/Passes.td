@@ -246,8 +246,10 @@ def QFEqualizePass : Pass<"qf-equalize", "ModuleOp"> {
     max become -/+ max |x|) and the histogram is dropped, so that
     `-qf-round` (GPTQ) and `-qf-quantize-activations` (min/max) work on
     without a second calibration run. The choice is recorded on the observe
-    as `qf.equalized = {method, alpha}`. Not yet done: folding 1/s into the
-    op that produces X.
+    as `qf.equalized = {method, alpha}`. The multiplication by 1/s is folded
+    into the op that produces X when that is an elementwise `linalg.generic`
+    with no other user (a ReLU, GELU, LayerNorm or bias add: linalg's
+    elementwise fusion); otherwise it stays a separate elementwise op.
   }];
   let options = [
     Option<"method", "method", "std::string", "\"awq\"",
