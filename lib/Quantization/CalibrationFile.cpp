@@ -110,6 +110,10 @@ bool qforge::writeCalibrationFile(const std::string &path,
                             f64Array({k}, r.channelAbsMax));
     if (!r.gram.empty())
       st.tensors.emplace_back(r.name + ".gram", f64Array({k, k}, r.gram));
+    if (r.gain >= 0)
+      st.tensors.emplace_back(
+          r.name + ".gain",
+          f64Array({3}, {r.gain, r.gainProbe, double(r.gainBits)}));
   }
   return writeSafeTensorsFile(path, st, error);
 }
@@ -208,6 +212,17 @@ bool qforge::readCalibrationFile(const std::string &path,
                     std::to_string(r.channels) + ", " +
                     std::to_string(r.channels) + "]");
       r.gram = f64Values(*g);
+    }
+    if (const NpyArray *g = st.find(name + ".gain")) {
+      ++used;
+      if (g->dtype != NpyDType::F64 || g->shape != std::vector<int64_t>{3})
+        return fail("tensor '" + name + ".gain' must be F64 [3]");
+      std::vector<double> v = f64Values(*g);
+      if (!(v[0] >= 0) || !std::isfinite(v[0]) || !(v[2] >= 1 && v[2] <= 8))
+        return fail("tensor '" + name + ".gain' holds an invalid gain");
+      r.gain = v[0];
+      r.gainProbe = v[1];
+      r.gainBits = unsigned(v[2]);
     }
     file.records.push_back(std::move(r));
   }

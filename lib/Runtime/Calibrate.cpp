@@ -18,10 +18,14 @@
 #include "qforge/Dialect/QF/Transforms/Calibration.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Quantization/CalibrationFile.h"
+#include "qforge/Quantization/Reference.h"
+#include "qforge/Quantization/Rounding.h"
 #include "qforge/Quantization/Scheme.h"
+#include "qforge/Dialect/QF/IR/QFBlob.h"
 #include "qforge/Runtime/CPURunner.h"
 #include "qforge/Support/FileIO.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Matchers.h"
@@ -89,6 +93,8 @@ struct MeasureOptions {
   bool progress = false;
   /// Only these observed names (all when empty).
   llvm::StringSet<> only;
+  /// No statistics: only collect the first result (for `firstResult`).
+  bool outputsOnly = false;
   std::string label = "calibrating";
 };
 
@@ -98,14 +104,16 @@ struct MeasureOptions {
 llvm::Expected<std::vector<CalibrationRecord>>
 measure(LoadedModule &module, const CalibrationData &data,
         const MeasureOptions &options, llvm::raw_ostream &err,
-        int64_t *batchOut = nullptr) {
+        int64_t *batchOut = nullptr,
+        std::vector<float> *firstResult = nullptr) {
   auto error = [](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
   };
-  if (llvm::Error e = module.transform([](mlir::OpPassManager &pm) {
-        pm.addPass(mlir::qf::createQFExposeObservedPass());
-      }))
-    return std::move(e);
+  if (!options.outputsOnly)
+    if (llvm::Error e = module.transform([](mlir::OpPassManager &pm) {
+          pm.addPass(mlir::qf::createQFExposeObservedPass());
+        }))
+      return std::move(e);
   auto func =
       module.getModule().lookupSymbol<mlir::func::FuncOp>(options.entry);
   if (!func || func.isExternal())
@@ -115,7 +123,9 @@ measure(LoadedModule &module, const CalibrationData &data,
     if (auto name = func.getResultAttrOfType<mlir::StringAttr>(i, "qf.name"))
       if (options.only.empty() || options.only.contains(name.getValue()))
         observed.emplace_back(i, name.str());
-  if (observed.empty())
+  if (options.outputsOnly)
+    observed.clear();
+  else if (observed.empty())
     return error(module.getPath() + ": @" + options.entry +
                  " has no matmul with constant weights to observe");
   auto entry = module.lookupEntry(options.entry, /*explicitName=*/true);
@@ -205,6 +215,12 @@ measure(LoadedModule &module, const CalibrationData &data,
                   size_t(batch - valid) * sampleBytes);
     }
     call->invoke();
+    if (firstResult && !results.empty() &&
+        results[0].getSpec().elementType == ElementType::F32) {
+      const float *y = static_cast<const float *>(results[0].data());
+      int64_t perSample = results[0].getSpec().numElements() / batch;
+      firstResult->insert(firstResult->end(), y, y + valid * perSample);
+    }
     for (size_t o = 0; o < observed.size(); ++o) {
       const HostTensor &t = results[observed[o].first];
       int64_t k = stats[o].channels();
@@ -240,6 +256,102 @@ llvm::Error instrument(LoadedModule &module) {
 
 bool progressWanted(const std::string &progress) {
   return progress == "on" || (progress == "auto" && ::isatty(2));
+}
+
+/// The gain of every layer (record with a gram matrix): the model in
+/// `stateText` is run again with that layer's weights rounded to nearest
+/// at `options.sensitivityBits` bits; gain = (sum of squared differences of
+/// the first result from `baseline`, per sample) / tr(ΔW H ΔWᵀ).
+llvm::Error measureGains(const std::string &stateText,
+                         const CalibrationData &data, MeasureOptions mo,
+                         const CalibrateOptions &options,
+                         const std::vector<float> &baseline,
+                         std::vector<CalibrationRecord> &records,
+                         llvm::raw_ostream &err) {
+  auto error = [](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+  };
+  if (baseline.empty())
+    return error("--sensitivity needs a float first result of the model");
+  llvm::SmallString<128> tmp;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "qforge-sensitivity", "mlir", fd, tmp))
+    return error("cannot create a temporary file: " + ec.message());
+  ::close(fd);
+  auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove(tmp); });
+  std::string problem;
+  if (!writeFileAtomically(tmp.str().str(), stateText, problem))
+    return error(problem);
+  mo.outputsOnly = true;
+  size_t done = 0, total = 0;
+  for (const CalibrationRecord &r : records)
+    total += !r.gram.empty();
+  for (CalibrationRecord &r : records) {
+    if (r.gram.empty())
+      continue;
+    auto copy = LoadedModule::load(tmp);
+    if (!copy)
+      return copy.takeError();
+    // The layer's matmul and its weights [K, N].
+    mlir::linalg::MatmulOp layer;
+    (*copy)->getModule().walk([&](mlir::linalg::MatmulOp mm) {
+      auto o = mm.getInputs()[0].getDefiningOp<mlir::qf::ObserveOp>();
+      if (o && o.getName() == r.name && mm.getInputs().size() == 2)
+        layer = mm;
+    });
+    if (!layer)
+      continue;
+    auto wType =
+        mlir::dyn_cast<mlir::RankedTensorType>(layer.getInputs()[1].getType());
+    std::optional<std::vector<float>> w = mlir::qf::getFloatValues(
+        mlir::qf::getConstantAttr(layer.getInputs()[1]));
+    if (!w || !wType || wType.getRank() != 2)
+      continue;
+    int64_t k = wType.getDimSize(0), n = wType.getDimSize(1);
+    TensorDesc desc;
+    desc.shape = {k, n};
+    desc.scheme.bits = options.sensitivityBits;
+    desc.scheme.axis = 1;
+    std::string rtnError;
+    std::optional<RoundingResult> rounded =
+        roundToNearest(*w, desc, /*hessian=*/{}, {}, &rtnError);
+    if (!rounded)
+      return error("sensitivity of '" + r.name + "': " + rtnError);
+    std::vector<float> probe = dequantize(rounded->tensor);
+    // tr(ΔW H ΔWᵀ) in the N x K layout, H = gram / rows.
+    std::vector<double> h = r.gram;
+    for (double &e : h)
+      e /= double(r.rows);
+    std::optional<double> objective =
+        layerObjective(transposeMatrix(*w, k, n), transposeMatrix(probe, k, n),
+                       h, n, k, &rtnError);
+    if (!objective)
+      return error("sensitivity of '" + r.name + "': " + rtnError);
+    mlir::OpBuilder b(layer);
+    auto attr = mlir::DenseElementsAttr::get(wType,
+                                             llvm::ArrayRef<float>(probe));
+    layer->setOperand(1, mlir::arith::ConstantOp::create(b, layer.getLoc(),
+                                                         wType, attr));
+    mo.label = "sensitivity " + std::to_string(++done) + "/" +
+               std::to_string(total) + " " + r.name;
+    std::vector<float> perturbed;
+    auto run = measure(**copy, data, mo, err, nullptr, &perturbed);
+    if (!run)
+      return run.takeError();
+    if (perturbed.size() != baseline.size())
+      return error("sensitivity of '" + r.name + "': the outputs changed size");
+    double sum = 0;
+    for (size_t i = 0; i < baseline.size(); ++i) {
+      double d = double(perturbed[i]) - double(baseline[i]);
+      sum += d * d;
+    }
+    double outputError = sum / double(data.samples);
+    r.gainProbe = *objective;
+    r.gainBits = options.sensitivityBits;
+    r.gain = *objective > 0 ? outputError / *objective : 0.0;
+  }
+  return llvm::Error::success();
 }
 
 } // namespace
@@ -280,9 +392,21 @@ int qforge::calibrateModule(const CalibrateOptions &options,
   mo.threads = options.threads;
   mo.progress = progressWanted(options.progress);
   int64_t batch = 0;
-  auto records = measure(**module, data, mo, err, &batch);
+  // The float model as it is measured, for the sensitivity runs.
+  std::string stateText;
+  if (options.sensitivity) {
+    llvm::raw_string_ostream os(stateText);
+    (*module)->getModule().print(os);
+  }
+  std::vector<float> baseline;
+  auto records = measure(**module, data, mo, err, &batch,
+                         options.sensitivity ? &baseline : nullptr);
   if (!records)
     return failWith(records.takeError());
+  if (options.sensitivity)
+    if (llvm::Error e = measureGains(stateText, data, mo, options, baseline,
+                                     *records, err))
+      return failWith(std::move(e));
 
   CalibrationFile file;
   std::string names;
@@ -295,8 +419,13 @@ int qforge::calibrateModule(const CalibrateOptions &options,
       {"model", fingerprint},
       {"data", hashHex(data.hash)},
       {"samples", std::to_string(data.samples)},
-      {"method", "min/max, 2048-bin |x| histogram, per-channel mean |x|, "
-                 "x^2 and max |x|, X^T X in fp64"},
+      {"method", std::string("min/max, 2048-bin |x| histogram, per-channel "
+                             "mean |x|, x^2 and max |x|, X^T X in fp64") +
+                     (options.sensitivity
+                          ? "; gains with " +
+                                std::to_string(options.sensitivityBits) +
+                                "-bit RTN probes"
+                          : "")},
       {"observed", names},
   };
   file.records = std::move(*records);

@@ -62,6 +62,13 @@ static cl::opt<std::string> calibrate(
              "write the statistics of its observed tensors to this "
              ".safetensors file"),
     cl::value_desc("file"));
+static cl::opt<bool> sensitivity(
+    "sensitivity",
+    cl::desc("With --calibrate: also measure each layer's gain (one more "
+             "run per layer, its weights rounded to nearest)"));
+static cl::opt<unsigned> sensitivityBits(
+    "sensitivity-bits", cl::init(4),
+    cl::desc("Width of the rounding that probes each layer (default 4)"));
 static cl::opt<std::string>
     progress("progress", cl::init("auto"),
              cl::desc("Progress of --calibrate on stderr: auto (on a "
@@ -76,7 +83,7 @@ int main(int argc, char **argv) {
   qforge::hideOptionsExcept({"entry", "input", "seed", "output", "compare",
                              "rtol", "atol", "bench", "cpu", "num-threads",
                              "target", "chip", "print-ir", "calibrate",
-                             "progress"});
+                             "progress", "sensitivity", "sensitivity-bits"});
   cl::ParseCommandLineOptions(
       argc, argv, "qforge-run: run a function of an MLIR module on this CPU\n");
   if (calibrate.getNumOccurrences()) {
@@ -102,6 +109,12 @@ int main(int argc, char **argv) {
     options.cpu = cpu;
     options.threads = threads;
     options.progress = progress;
+    options.sensitivity = sensitivity;
+    options.sensitivityBits = sensitivityBits;
+    if (sensitivityBits < 1 || sensitivityBits > 8) {
+      llvm::errs() << "qforge-run: error: --sensitivity-bits must be 1..8\n";
+      return 1;
+    }
     return qforge::calibrateModule(options, llvm::outs(), llvm::errs());
   }
   qforge::RunOptions options;

@@ -86,6 +86,12 @@ static cl::opt<bool> calibrateConvAsMatmul(
     cl::desc("Import convolutions as im2col + matmul, so that they are "
              "observed (use the same flag when quantizing)"),
     cl::sub(calibrateCmd));
+static cl::opt<bool> calibrateSensitivity(
+    "sensitivity",
+    cl::desc("Also measure each layer's gain, for "
+             "-qf-allocate-bits{objective=propagated} (one more run per "
+             "layer)"),
+    cl::sub(calibrateCmd));
 static cl::opt<bool> calibrateQuiet("quiet",
                                     cl::desc("No progress and no summary"),
                                     cl::sub(calibrateCmd));
@@ -202,6 +208,7 @@ static int runCalibrate() {
   options.threads = calibrateThreads;
   options.progress = calibrateQuiet ? "off" : "auto";
   options.tool = "qforge calibrate";
+  options.sensitivity = calibrateSensitivity;
   std::string summary;
   llvm::raw_string_ostream out(summary);
   int rc = qforge::calibrateModule(options, out, llvm::errs());

@@ -9,6 +9,7 @@
 //   NAME.mean_abs   F64 [K]     per-channel mean |x|
 //   NAME.mean_sq    F64 [K]     per-channel mean x^2
 //   NAME.max_abs    F64 [K]     per-channel largest |x|
+//   NAME.gain       F64 [3]     optional: gain, probe objective, probe bits
 //   NAME.gram       F64 [K, K]  X^T X summed over all rows (the layer
 //                               Hessian is gram / rows)
 //
@@ -43,6 +44,13 @@ struct CalibrationRecord {
   std::vector<double> meanAbs, meanSquare, channelAbsMax;
   /// X^T X, channels x channels row-major; the Hessian is gram / rows.
   std::vector<double> gram;
+  /// The layer's sensitivity (calibration with --sensitivity): the increase
+  /// of the model's output error (sum of squared output differences per
+  /// sample) per unit of the layer objective tr(ΔW H ΔWᵀ), measured with the
+  /// weights rounded to nearest at `gainBits` bits; and that probe's
+  /// objective. Absent (gain < 0) when not measured.
+  double gain = -1, gainProbe = 0;
+  unsigned gainBits = 0;
 
   static CalibrationRecord fromStats(const std::string &name,
                                      const TensorStats &stats);

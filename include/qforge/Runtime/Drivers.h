@@ -75,6 +75,11 @@ struct CalibrateOptions {
   std::string progress = "auto";
   /// The name errors start with.
   std::string tool = "qforge-run";
+  /// Also measure each layer's sensitivity (gain): the model is run once
+  /// more per layer, with that layer's weights rounded to nearest at
+  /// `sensitivityBits` bits (per output column).
+  bool sensitivity = false;
+  unsigned sensitivityBits = 4;
 };
 
 /// Runs the model over the data and writes the statistics of every observed

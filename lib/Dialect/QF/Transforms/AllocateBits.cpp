@@ -10,6 +10,7 @@
 
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Dialect/QF/Transforms/Calibration.h"
+#include "qforge/Quantization/Reference.h"
 
 #include "qforge/Dialect/QF/IR/QFBlob.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
@@ -104,13 +105,8 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (objective == "propagated") {
-      module.emitError() << "qf-allocate-bits: objective=propagated needs "
-                            "calibration data and is not implemented yet; "
-                            "use objective=local";
-      return signalPassFailure();
-    }
-    if (objective != "local") {
+    bool propagated = objective == "propagated";
+    if (objective != "local" && !propagated) {
       module.emitError() << "qf-allocate-bits: objective must be local or "
                             "propagated, got '"
                          << objective << "'";
@@ -141,6 +137,11 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
     struct Layer {
       QuantizeOp op;
       std::vector<float> weights;
+      /// objective=propagated: the gain and H of the observed input, and
+      /// whether the matmul transposes the weights.
+      double gain = 1;
+      std::vector<double> hessian;
+      bool transposeRhs = false;
     };
     std::vector<Layer> layers;
     module.walk([&](QuantizeOp op) {
@@ -157,6 +158,38 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
     });
     if (layers.empty())
       return;
+    // objective=propagated: each layer's error is gain x tr(ΔW H ΔWᵀ), with
+    // the gain and H = gram / rows that -qf-attach-calibration attached to
+    // the observed input of its matmul (qforge-run --calibrate
+    // --sensitivity).
+    if (propagated) {
+      for (Layer &layer : layers) {
+        ObserveOp observe;
+        for (Operation *user : layer.op.getResult().getUsers())
+          if (auto mm = dyn_cast<MatmulOp>(user))
+            if (mm.getRhs() == layer.op.getResult())
+              if (auto o = mm.getLhs().getDefiningOp<ObserveOp>()) {
+                observe = o;
+                layer.transposeRhs = mm.getTransposeRhs();
+              }
+        std::string error;
+        std::optional<qforge::CalibrationRecord> r =
+            observe ? attachedCalibration(observe, error) : std::nullopt;
+        if (!r || r->gain < 0 || r->gram.empty()) {
+          layer.op.emitError()
+              << "qf-allocate-bits: objective=propagated needs the gain and "
+                 "Hessian of this weight's observed input"
+              << (error.empty() ? "" : " (" + error + ")")
+              << ": calibrate with --sensitivity, then -qf-instrument and "
+                 "-qf-attach-calibration before -qf-quantize-weights";
+          return signalPassFailure();
+        }
+        layer.gain = r->gain;
+        layer.hessian = r->gram;
+        for (double &e : layer.hessian)
+          e /= double(r->rows);
+      }
+    }
 
     // Every candidate's cost and local error; ties by constant and scheme.
     std::vector<std::vector<qforge::Candidate>> problem;
@@ -193,8 +226,27 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
           layer.op.emitError() << "qf-allocate-bits: " << error;
           return signalPassFailure();
         }
+        double candidateError = rounded->objective;
+        if (propagated) {
+          // tr(ΔW H ΔWᵀ) in the N x K layout (K: the contraction).
+          int64_t rows = candidate.shape[0], cols = candidate.shape[1];
+          std::vector<float> w = layer.weights;
+          std::vector<float> q = qforge::dequantize(rounded->tensor);
+          if (!layer.transposeRhs) {
+            w = qforge::transposeMatrix(w, rows, cols);
+            q = qforge::transposeMatrix(q, rows, cols);
+            std::swap(rows, cols);
+          }
+          std::optional<double> objective =
+              qforge::layerObjective(w, q, layer.hessian, rows, cols, &error);
+          if (!objective) {
+            layer.op.emitError() << "qf-allocate-bits: " << error;
+            return signalPassFailure();
+          }
+          candidateError = layer.gain * *objective;
+        }
         row.push_back({storedBits(candidate.scheme, candidate.shape),
-                       rounded->objective});
+                       candidateError});
         rowSchemes.push_back(candidate.scheme);
       }
       if (row.empty()) {

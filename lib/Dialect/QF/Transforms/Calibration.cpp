@@ -153,6 +153,13 @@ mlir::qf::encodeCalibration(MLIRContext *ctx,
   if (!r.gram.empty())
     fields.push_back(b.getNamedAttr(
         "gram", resourceOf(ctx, {k, k}, b.getF64Type(), r.gram, key + ".gram")));
+  if (r.gain >= 0) {
+    fields.push_back(b.getNamedAttr("gain", b.getF64FloatAttr(r.gain)));
+    fields.push_back(
+        b.getNamedAttr("gain_probe", b.getF64FloatAttr(r.gainProbe)));
+    fields.push_back(b.getNamedAttr(
+        "gain_bits", b.getI64IntegerAttr(int64_t(r.gainBits))));
+  }
   return b.getDictionaryAttr(fields);
 }
 
@@ -204,5 +211,13 @@ mlir::qf::attachedCalibration(ObserveOp op, std::string &error) {
   if (dict.get("gram") &&
       !readVector(dict, "gram", r.channels * r.channels, r.gram))
     return fail("gram of the wrong size");
+  if (dict.get("gain")) {
+    int64_t bits = 0;
+    if (!floatField("gain", r.gain) ||
+        !floatField("gain_probe", r.gainProbe) ||
+        !intField("gain_bits", bits) || bits < 1 || bits > 8 || r.gain < 0)
+      return fail("gain, gain_probe or gain_bits malformed");
+    r.gainBits = unsigned(bits);
+  }
   return r;
 }

@@ -83,7 +83,7 @@ func.func @tied_and_fixed(%x: tensor<2x4xf32>) -> (tensor<2x16xf32>, tensor<2x16
 
 // BAD-BUDGET: error: qf-allocate-bits: a budget of 2.4 bits per weight (307.2 bits for 128 weights) cannot be met: budget 307.2{{.*}} is below the cheapest allocation (320
 // BAD-OBJ: qf-allocate-bits: objective must be local or propagated, got 'hessian'
-// PROPAGATED: qf-allocate-bits: objective=propagated needs calibration data and is not implemented yet
+// PROPAGATED: qf-allocate-bits: objective=propagated needs the gain and Hessian of this weight's observed input: calibrate with --sensitivity, then -qf-instrument and -qf-attach-calibration before -qf-quantize-weights
 // BAD-WIDTH: qf-allocate-bits: bad candidate '9': expected a width 1..8, optionally followed by g and a group size (e.g. 4g128)
 // BAD-GROUP: qf-allocate-bits: bad candidate '4g0'
 // NO-FIT: error: qf-allocate-bits: none of the candidates fits this weight (each group must divide K; widths must suit the format)

@@ -74,12 +74,15 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     every scale (and zero point) at its storage width, plus the tensor scale;
     alignment padding of the blob is not counted. The budget bounds the sum
     of costs divided by the number of allocated weights, scales included.
-    With `objective=local` (the only objective implemented) a candidate's
-    error is the squared error ||W - Ŵ||² of round-to-nearest with the MSE
-    clipping search at that width (`qforge::roundToNearest`); the gain of
-    each layer to the model output (`objective=propagated`) needs
-    calibration data and is not implemented yet. Quantizes of the same
-    constant to the same scheme are tied: they get the same candidate.
+    With `objective=local` a candidate's error is the squared error
+    ||W - Ŵ||² of round-to-nearest with the MSE clipping search at that
+    width (`qforge::roundToNearest`). With `objective=propagated` it is the
+    error predicted at the model's output: g · tr((W - Ŵ) H (W - Ŵ)ᵀ), with
+    the layer's gain g (how much of its output error reaches the model's
+    output, measured by `qforge-run --calibrate --sensitivity`) and
+    H = gram / rows, both attached by `-qf-attach-calibration` to the
+    observed input of the weight's matmul. Quantizes of the same constant
+    to the same scheme are tied: they get the same candidate.
 
     Eligible: what `qf-round` handles (constant rank-2 float input, no static
     scales, integer scheme without a tensor scale) and whose result is used
@@ -96,7 +99,7 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
                "Candidates: a width 1..8 (the op's own scales), or a width, "
                "g and a group size along K, e.g. 4g128 (default 2,3,4,8)">,
     Option<"objective", "objective", "std::string", "\"local\"",
-           "Error to minimize: local (propagated is not implemented yet)">
+           "Error to minimize: local (the weights' squared error) or propagated (predicted output error; needs gains)">
   ];
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
