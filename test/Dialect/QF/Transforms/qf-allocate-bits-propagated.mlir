@@ -8,6 +8,21 @@
 // RUN: qforge-opt %S/Inputs/calib-model.mlir -qf-instrument -qf-attach-calibration=file=%t/cal.safetensors -o %t/attached.mlir
 // RUN: FileCheck %s --check-prefix=GAIN < %t/attached.mlir
 // RUN: qforge-opt %t/attached.mlir -qf-quantize-weights -qf-allocate-bits="budget=20 objective=propagated" | FileCheck %s
+// The report of that choice: per layer, and the predicted output error.
+// RUN: qforge-opt %t/attached.mlir -qf-quantize-weights -qf-allocate-bits="budget=20 objective=propagated" -qf-analyze-error=report=%t/report.json -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
+// RUN: FileCheck %s --check-prefix=REPORT < %t/report.json
+// RUN: %python -c "import json; r = json.load(open('%t/report.json')); p = sum(l['predicted_output_error'] for l in r['layers']); t = r['total']['predicted_output_error']; assert abs(p - t) <= 1e-9 * max(1, t), (p, t); assert all(abs(l['gain'] * l['objective'] - l['predicted_output_error']) <= 1e-9 * max(1, l['predicted_output_error']) for l in r['layers']); print('consistent')"
+// RUN: not qforge-opt %t/attached.mlir -qf-quantize-weights -qf-analyze-error=report=%t/nodir/r.json 2>&1 | FileCheck %s --check-prefix=WRITE
+// WRITE: error: qf-analyze-error: {{.*}}nodir/r.json: cannot create a temporary file next to it: No such file or directory
+// REMARK: remark: qf-analyze-error: fc1: #qf.scheme<i{{[0-9]}}, axis = 1>, {{[0-9.]+}} bits/weight, ||W - Ŵ||² = {{.*}}, tr(ΔW H ΔWᵀ) = {{.*}}, gain {{.*}}, predicted output error
+// REMARK: remark: qf-analyze-error: fc2:
+// REPORT: "layer": "fc1"
+// REPORT: "layer": "fc2"
+// REPORT: "total": {
+// REPORT:   "average_bits_per_weight":
+// REPORT:   "predicted_output_error":
+// REPORT:   "weights": 20
+
 // GAIN: qf.observe %arg0 {name = "fc1.input", qf.calibration = {{{.*}}gain = {{[0-9.e+-]+}} : f64, gain_bits = 4 : i64, gain_probe = {{[0-9.e+-]+}} : f64
 // GAIN: qf.observe {{.*}} {name = "fc2.input", qf.calibration = {{{.*}}gain = {{(9.99999|1.0000)[0-9]*}}{{(e-01)?}} : f64, gain_bits = 4 : i64
 // CHECK-COUNT-2: qf.quantize {{.*}} {qf.alloc_bits = {{.*}}, qf.alloc_error = {{.*}}}

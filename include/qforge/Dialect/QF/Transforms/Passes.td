@@ -55,6 +55,32 @@ def QFRoundPass : Pass<"qf-round", "ModuleOp"> {
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
 
+def QFAnalyzeErrorPass : Pass<"qf-analyze-error", "ModuleOp"> {
+  let summary = "Per-layer quantization error report (JSON and remarks)";
+  let description = [{
+    For every `qf.quantize` of a constant rank-2 float weight with an
+    integer scheme (what `-qf-round` handles; run it before `-qf-round`,
+    e.g. after `-qf-allocate-bits`), rounds the weight to nearest with the
+    MSE clipping search (the `method=rtn` result) and reports: the layer
+    name (its matmul's location), shape, scheme, stored bits per weight
+    (scales included), the local error ||W - Ŵ||², and, when the matmul's
+    observed input has attached statistics, the layer objective
+    tr((W - Ŵ) H (W - Ŵ)ᵀ), the gain and the predicted contribution to the
+    model's output error, gain x objective (`-qf-allocate-bits`
+    objective=propagated). Totals: weights, average bits per weight and the
+    predicted output error (the sum of the contributions). GPTQ or AdaRound
+    rounding lowers the objectives; the report gives round-to-nearest's.
+
+    Each layer gets a remark; `report=FILE` also writes the JSON report
+    (written to a temporary file and renamed into place). The module is not
+    changed.
+  }];
+  let options = [
+    Option<"report", "report", "std::string", "\"\"",
+           "JSON file to write the report to">
+  ];
+}
+
 def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
   let summary = "Choose a code width for every constant weight under a budget";
   let description = [{
