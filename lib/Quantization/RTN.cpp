@@ -288,3 +288,32 @@ qforge::roundToNearest(const std::vector<float> &weights,
         *layerObjective(weights, dequantize(result.tensor), hessian, n, k);
   return result;
 }
+
+std::optional<RoundingResult>
+qforge::roundToNearestAnyFormat(const std::vector<float> &weights,
+                                const TensorDesc &desc,
+                                const RTNOptions &options,
+                                std::string *error) {
+  if (desc.scheme.isInteger() && !desc.scheme.tensorScale)
+    return roundToNearest(weights, desc, /*hessian=*/{}, options, error);
+  std::string problem = desc.verify();
+  if (problem.empty() &&
+      std::optional<int64_t>(int64_t(weights.size())) !=
+          checkedNumElements(desc.shape))
+    problem = "expected " + std::to_string(*checkedNumElements(desc.shape)) +
+              " weights, got " + std::to_string(weights.size());
+  if (!problem.empty()) {
+    if (error)
+      *error = problem;
+    return std::nullopt;
+  }
+  RoundingResult r;
+  r.tensor = quantize(weights, desc);
+  std::vector<float> deq = dequantize(r.tensor);
+  r.objective = 0;
+  for (size_t i = 0; i < deq.size(); ++i) {
+    double d = double(weights[i]) - double(deq[i]);
+    r.objective += d * d;
+  }
+  return r;
+}

@@ -395,3 +395,16 @@ const char *qforge::toString(NoiseKind k) {
   }
   return "<unknown noise kind>";
 }
+
+double qforge::storedBits(const Scheme &scheme,
+                          const std::vector<int64_t> &shape) {
+  double elements = 1, scales = 1;
+  for (int64_t d : shape)
+    elements *= double(d);
+  for (int64_t d : scaleShape(scheme, shape))
+    scales *= double(d);
+  double perScale =
+      8.0 * scaleBytes(scheme.scaleFormat) + (scheme.asymmetric ? 8.0 : 0.0);
+  return elements * scheme.bits + scales * perScale +
+         (scheme.tensorScale ? 32.0 : 0.0);
+}

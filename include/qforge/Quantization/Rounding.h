@@ -137,6 +137,15 @@ roundToNearest(const std::vector<float> &weights, const TensorDesc &desc,
                const std::vector<double> &hessian,
                const RTNOptions &options = {}, std::string *error = nullptr);
 
+/// Round to nearest in any element format: roundToNearest for integer
+/// schemes (two-level scales excluded), the reference quantize (dynamic
+/// scales, the format's own rounding) for float formats. `objective` is the
+/// squared error ||W - Ŵ||².
+std::optional<RoundingResult>
+roundToNearestAnyFormat(const std::vector<float> &weights,
+                        const TensorDesc &desc, const RTNOptions &options = {},
+                        std::string *error = nullptr);
+
 /// GPTQ: quantizes the columns one at a time and spreads each column's
 /// rounding error over the columns not yet quantized (optimal brain
 /// surgeon updates with the upper Cholesky factor of H^-1), with lazy

@@ -151,6 +151,11 @@ std::optional<BlobLayout> computeBlobLayout(const TensorDesc &desc,
                                             std::string *error = nullptr);
 
 /// Stable spellings used by the IR printer, reports and diagnostics.
+/// Bits a tensor of `shape` quantized with `scheme` stores: codes, scales,
+/// zero points and the tensor scale, without the blob's alignment padding
+/// (the cost bit allocation counts).
+double storedBits(const Scheme &scheme, const std::vector<int64_t> &shape);
+
 const char *toString(ElementFormat f);
 const char *toString(ScaleFormat f);
 const char *toString(RoundingMode m);

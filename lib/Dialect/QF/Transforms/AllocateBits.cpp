@@ -34,21 +34,6 @@ using namespace mlir::qf;
 
 namespace {
 
-/// Bits stored by a tensor of `shape` quantized with `scheme`: codes, scales,
-/// zero points and the tensor scale, without the blob's alignment padding.
-double storedBits(const qforge::Scheme &scheme,
-                  const std::vector<int64_t> &shape) {
-  double elements = 1, scales = 1;
-  for (int64_t d : shape)
-    elements *= double(d);
-  for (int64_t d : qforge::scaleShape(scheme, shape))
-    scales *= double(d);
-  double perScale = 8.0 * qforge::scaleBytes(scheme.scaleFormat) +
-                    (scheme.asymmetric ? 8.0 : 0.0);
-  return elements * scheme.bits + scales * perScale +
-         (scheme.tensorScale ? 32.0 : 0.0);
-}
-
 /// A number as %g prints it (diagnostics print doubles in exponent form).
 std::string num(double v) {
   char buf[32];
@@ -61,6 +46,23 @@ bool widthIsFree(Value v) {
   for (Operation *user : v.getUsers())
     if (!isa<MatmulOp, BatchMatmulOp, DequantizeOp>(user))
       return false;
+  return true;
+}
+
+/// Whether every use of `v` takes float-format weights: dequantize, or a
+/// weight-only matmul (float left operand).
+bool acceptsFloatFormats(Value v) {
+  for (Operation *user : v.getUsers()) {
+    if (isa<DequantizeOp>(user))
+      continue;
+    Value lhs;
+    if (auto mm = dyn_cast<MatmulOp>(user))
+      lhs = mm.getLhs();
+    else if (auto bmm = dyn_cast<BatchMatmulOp>(user))
+      lhs = bmm.getLhs();
+    if (!lhs || !isa<RankedTensorType>(lhs.getType()))
+      return false;
+  }
   return true;
 }
 
@@ -82,14 +84,30 @@ int64_t groupableAxis(Value v) {
 }
 
 /// One entry of the `candidates` option: "4" (the width, the op's own scale
-/// granularity) or "4g128" (the width, groups of 128 along K).
+/// granularity), "4g128" (the width, groups of 128 along K), or a float
+/// format: "fp8" (e4m3, the op's own scale granularity), "mxfp4" (e2m1, an
+/// e8m0 scale per 32 along K), "nvfp4" (e2m1, an e4m3 scale per 16 along K
+/// times an f32 tensor scale).
 struct CandidateSpec {
   unsigned bits = 0;
   int64_t group = 0;
+  enum Kind { Int, FP8, MXFP4, NVFP4 } kind = Int;
 };
 
 std::optional<CandidateSpec> parseCandidate(StringRef text) {
   CandidateSpec spec;
+  StringRef t = text.trim();
+  if (t == "fp8" || t == "f8") {
+    spec.kind = CandidateSpec::FP8;
+    spec.bits = 8;
+    return spec;
+  }
+  if (t == "mxfp4" || t == "nvfp4") {
+    spec.kind = t == "mxfp4" ? CandidateSpec::MXFP4 : CandidateSpec::NVFP4;
+    spec.bits = 4;
+    spec.group = t == "mxfp4" ? 32 : 16;
+    return spec;
+  }
   auto [width, group] = text.trim().split('g');
   if (width.getAsInteger(10, spec.bits) || spec.bits < 1 ||
       spec.bits > qforge::kMaxBits)
@@ -125,7 +143,8 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
         module.emitError()
             << "qf-allocate-bits: bad candidate '" << text
             << "': expected a width 1.." << qforge::kMaxBits
-            << ", optionally followed by g and a group size (e.g. 4g128)";
+            << ", optionally followed by g and a group size (e.g. 4g128), "
+               "or fp8, mxfp4, nvfp4";
         return signalPassFailure();
       }
       specs.push_back(*spec);
@@ -216,12 +235,31 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
           candidate.scheme.axis = kAxis;
           candidate.scheme.groupSize = spec.group;
         }
+        if (spec.kind != CandidateSpec::Int &&
+            !acceptsFloatFormats(layer.op.getResult()))
+          continue; // an integer-activation matmul needs integer weights
+        if (spec.kind != CandidateSpec::Int) {
+          // Float element formats: symmetric, the rounding of the format.
+          candidate.scheme.asymmetric = false;
+          candidate.scheme.rounding = qforge::RoundingMode::NearestEven;
+          candidate.scheme.format = spec.kind == CandidateSpec::FP8
+                                        ? qforge::ElementFormat::F8E4M3FN
+                                        : qforge::ElementFormat::F4E2M1FN;
+          if (spec.kind == CandidateSpec::MXFP4)
+            candidate.scheme.scaleFormat = qforge::ScaleFormat::E8M0;
+          if (spec.kind == CandidateSpec::NVFP4) {
+            candidate.scheme.scaleFormat = qforge::ScaleFormat::E4M3;
+            candidate.scheme.tensorScale = true;
+          }
+        }
         if (!candidate.scheme.verify().empty() ||
             !candidate.verify(/*requireDivisibleGroups=*/true).empty())
           continue; // e.g. a group that does not divide K
         std::string error;
-        std::optional<qforge::RoundingResult> rounded = qforge::roundToNearest(
-            layer.weights, candidate, /*hessian=*/{}, options, &error);
+        // Float formats: the reference quantization (what folding gives).
+        std::optional<qforge::RoundingResult> rounded =
+            qforge::roundToNearestAnyFormat(layer.weights, candidate, options,
+                                            &error);
         if (!rounded) {
           layer.op.emitError() << "qf-allocate-bits: " << error;
           return signalPassFailure();
@@ -245,7 +283,7 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
           }
           candidateError = layer.gain * *objective;
         }
-        row.push_back({storedBits(candidate.scheme, candidate.shape),
+        row.push_back({qforge::storedBits(candidate.scheme, candidate.shape),
                        candidateError});
         rowSchemes.push_back(candidate.scheme);
       }

@@ -43,8 +43,8 @@ struct AnalyzeErrorPass : qf::impl::QFAnalyzeErrorPassBase<AnalyzeErrorPass> {
         return;
       QTensorType type = op.getResult().getType();
       qforge::Scheme scheme = type.getScheme().toScheme();
-      if (op.getScales() || type.getRank() != 2 || !scheme.isInteger() ||
-          scheme.tensorScale || type.getNumElements() > kMaxExpandedElements)
+      if (op.getScales() || type.getRank() != 2 ||
+          type.getNumElements() > kMaxExpandedElements)
         return;
       std::optional<std::vector<float>> weights =
           getFloatValues(getConstantAttr(op.getInput()));
@@ -71,8 +71,8 @@ struct AnalyzeErrorPass : qf::impl::QFAnalyzeErrorPassBase<AnalyzeErrorPass> {
       qforge::RTNOptions options;
       options.clip = qforge::ClipSearch::mse();
       std::string error;
-      std::optional<qforge::RoundingResult> rounded = qforge::roundToNearest(
-          *weights, desc, /*hessian=*/{}, options, &error);
+      std::optional<qforge::RoundingResult> rounded =
+          qforge::roundToNearestAnyFormat(*weights, desc, options, &error);
       if (!rounded) {
         op.emitError() << "qf-analyze-error: " << error;
         failedAny = true;
@@ -85,14 +85,7 @@ struct AnalyzeErrorPass : qf::impl::QFAnalyzeErrorPassBase<AnalyzeErrorPass> {
         local += d * d;
       }
       double elements = double(weights->size());
-      double bits = elements * scheme.bits;
-      {
-        double scales = 1;
-        for (int64_t d : qforge::scaleShape(scheme, desc.shape))
-          scales *= double(d);
-        bits += scales * (8.0 * qforge::scaleBytes(scheme.scaleFormat) +
-                          (scheme.asymmetric ? 8.0 : 0.0));
-      }
+      double bits = qforge::storedBits(scheme, desc.shape);
       totalWeights += elements;
       totalBits += bits;
       std::string schemeText;

@@ -58,10 +58,11 @@ def QFRoundPass : Pass<"qf-round", "ModuleOp"> {
 def QFAnalyzeErrorPass : Pass<"qf-analyze-error", "ModuleOp"> {
   let summary = "Per-layer quantization error report (JSON and remarks)";
   let description = [{
-    For every `qf.quantize` of a constant rank-2 float weight with an
-    integer scheme (what `-qf-round` handles; run it before `-qf-round`,
-    e.g. after `-qf-allocate-bits`), rounds the weight to nearest with the
-    MSE clipping search (the `method=rtn` result) and reports: the layer
+    For every `qf.quantize` of a constant rank-2 float weight (run it
+    before `-qf-round`, e.g. after `-qf-allocate-bits`), rounds the weight
+    to nearest (integer schemes: with the MSE clipping search, the
+    `method=rtn` result; float formats: the reference quantization) and
+    reports: the layer
     name (its matmul's location), shape, scheme, stored bits per weight
     (scales included), the local error ||W - Ŵ||², and, when the matmul's
     observed input has attached statistics, the layer objective
@@ -96,7 +97,12 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     Candidates are listed in `candidates` (default `2,3,4,8`): a width alone
     keeps the op's scale granularity; `4g128` is 4-bit codes with one scale
     per group of 128 along K, offered for weights used only by `qf.matmul`
-    ops with a float result, when the group divides K. A candidate's cost is the information it stores: codes at that width, plus
+    ops with a float result, when the group divides K. Float formats, for
+    weights used only by weight-only matmuls: `fp8` (e4m3 codes, the op's
+    scale granularity), `mxfp4` (e2m1 codes, an e8m0 scale per 32 along K)
+    and `nvfp4` (e2m1 codes, an e4m3 scale per 16 along K times an f32
+    tensor scale); their error is that of the reference quantization (what
+    folding gives; `-qf-round` leaves float formats to folding). A candidate's cost is the information it stores: codes at that width, plus
     every scale (and zero point) at its storage width, plus the tensor scale;
     alignment padding of the blob is not counted. The budget bounds the sum
     of costs divided by the number of allocated weights, scales included.
@@ -122,8 +128,9 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     Option<"budget", "budget", "double", "0.0",
            "Average bits per weight, scales included (required, > 0)">,
     ListOption<"candidates", "candidates", "std::string",
-               "Candidates: a width 1..8 (the op's own scales), or a width, "
-               "g and a group size along K, e.g. 4g128 (default 2,3,4,8)">,
+               "Candidates: a width 1..8 (the op's own scales), a width, "
+               "g and a group size along K (e.g. 4g128), or fp8, mxfp4, "
+               "nvfp4 (default 2,3,4,8)">,
     Option<"objective", "objective", "std::string", "\"local\"",
            "Error to minimize: local (the weights' squared error) or propagated (predicted output error; needs gains)">
   ];
