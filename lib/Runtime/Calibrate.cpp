@@ -354,18 +354,27 @@ llvm::Error measureGains(const std::string &stateText,
   return llvm::Error::success();
 }
 
+/// Reports one error as "<tool>: error: <message>" (after flushing `out`)
+/// and gives the exit code 1.
+struct Failure {
+  llvm::raw_ostream &out, &err;
+  const std::string &tool;
+  int operator()(const std::string &message) const {
+    out.flush();
+    err << tool << ": error: " << message << "\n";
+    return 1;
+  }
+  int operator()(llvm::Error error) const {
+    return (*this)(llvm::toString(std::move(error)));
+  }
+};
+
 } // namespace
 
 int qforge::calibrateModule(const CalibrateOptions &options,
                             llvm::raw_ostream &out, llvm::raw_ostream &err) {
-  auto fail = [&](const std::string &message) {
-    out.flush();
-    err << options.tool << ": error: " << message << "\n";
-    return 1;
-  };
-  auto failWith = [&](llvm::Error error) {
-    return fail(llvm::toString(std::move(error)));
-  };
+  Failure fail{out, err, options.tool};
+  auto failWith = [&](llvm::Error error) { return fail(std::move(error)); };
   if (options.output.empty())
     return fail("--calibrate needs an output file");
   if (options.threads == 0)
@@ -444,14 +453,8 @@ int qforge::calibrateModule(const CalibrateOptions &options,
 
 int qforge::roundModel(const RoundModelOptions &options,
                        llvm::raw_ostream &out, llvm::raw_ostream &err) {
-  auto fail = [&](const std::string &message) {
-    out.flush();
-    err << options.tool << ": error: " << message << "\n";
-    return 1;
-  };
-  auto failWith = [&](llvm::Error error) {
-    return fail(llvm::toString(std::move(error)));
-  };
+  Failure fail{out, err, options.tool};
+  auto failWith = [&](llvm::Error error) { return fail(std::move(error)); };
   if (options.output.empty())
     return fail("an output file is required");
   if (options.method != "gptq" && options.method != "adaround")
