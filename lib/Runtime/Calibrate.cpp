@@ -34,9 +34,13 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <unistd.h>
 
@@ -105,7 +109,9 @@ llvm::Expected<std::vector<CalibrationRecord>>
 measure(LoadedModule &module, const CalibrationData &data,
         const MeasureOptions &options, llvm::raw_ostream &err,
         int64_t *batchOut = nullptr,
-        std::vector<float> *firstResult = nullptr) {
+        std::vector<float> *firstResult = nullptr,
+        double *runSeconds = nullptr,
+        std::vector<int64_t> *firstResultShape = nullptr) {
   auto error = [](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
   };
@@ -201,8 +207,11 @@ measure(LoadedModule &module, const CalibrationData &data,
     stats.emplace_back(k, /*hessian=*/!isOutput);
   }
 
+  if (firstResultShape && !results.empty())
+    *firstResultShape = results[0].getSpec().shape;
   int64_t samples = data.samples;
   int64_t batches = (samples + batch - 1) / batch;
+  auto loopStart = std::chrono::steady_clock::now();
   for (int64_t b = 0; b < batches; ++b) {
     int64_t first = b * batch, valid = std::min(batch, samples - first);
     for (size_t i = 0; i < inputs.size(); ++i) {
@@ -234,6 +243,10 @@ measure(LoadedModule &module, const CalibrationData &data,
       err.flush();
     }
   }
+  if (runSeconds)
+    *runSeconds = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - loopStart)
+                      .count();
   if (options.progress)
     err << "\n";
   std::vector<CalibrationRecord> records;
@@ -604,5 +617,233 @@ int qforge::roundModel(const RoundModelOptions &options,
       << (options.sequential ? " (sequential)" : "") << " from "
       << data.samples << " samples, " << runs << " calibration run(s) -> "
       << options.output << " (" << llvm::format("%.2f", seconds) << " s)\n";
+  return 0;
+}
+
+int qforge::quantizeModel(const QuantizeOptions &options,
+                          llvm::raw_ostream &out, llvm::raw_ostream &err) {
+  Failure fail{out, err, options.tool};
+  auto failWith = [&](llvm::Error error) { return fail(std::move(error)); };
+  if (options.outdir.empty())
+    return fail("an output directory is required (-o)");
+  if (llvm::sys::fs::exists(options.outdir))
+    return fail(options.outdir + " exists; give a new directory");
+  if (options.method != "rtn" && options.method != "gptq" &&
+      options.method != "adaround")
+    return fail("--method must be rtn, gptq or adaround, got '" +
+                options.method + "'");
+  if (options.activations != "none" && options.activations != "int8")
+    return fail("--activations must be none or int8, got '" +
+                options.activations + "'");
+  if (options.budget == 0 && (options.bits < 1 || options.bits > kMaxBits))
+    return fail("--bits must be 1.." + std::to_string(kMaxBits));
+  if (options.budget < 0 || !std::isfinite(options.budget))
+    return fail("--budget must be a positive number of bits per weight");
+  auto started = std::chrono::steady_clock::now();
+
+  // Everything goes to a temporary directory next to OUTDIR, renamed into
+  // place at the end: a failure leaves nothing behind.
+  llvm::SmallString<128> tmp;
+  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(
+          options.outdir + ".tmp", tmp))
+    return fail("cannot create a directory next to " + options.outdir + ": " +
+                ec.message());
+  bool done = false;
+  auto cleanup = llvm::make_scope_exit([&] {
+    if (!done)
+      llvm::sys::fs::remove_directories(tmp);
+  });
+  std::string calibration = (tmp + "/calibration.safetensors").str();
+  std::string report = (tmp + "/report.json").str();
+  std::string model = (tmp + "/model.mlir").str();
+
+  CalibrateOptions co;
+  co.module = options.module;
+  co.data = options.calib;
+  co.output = calibration;
+  co.threads = options.threads;
+  co.progress = options.progress;
+  co.tool = options.tool;
+  co.sensitivity = options.budget > 0;
+  std::string summary;
+  llvm::raw_string_ostream calOut(summary);
+  if (calibrateModule(co, calOut, err) != 0)
+    return 1;
+
+  auto loaded = LoadedModule::load(options.module);
+  if (!loaded)
+    return failWith(loaded.takeError());
+  if (llvm::Error e = (*loaded)->transform([&](mlir::OpPassManager &pm) {
+        pm.addPass(mlir::qf::createQFInstrumentPass());
+        mlir::qf::QFAttachCalibrationPassOptions attach;
+        attach.file = calibration;
+        pm.addPass(mlir::qf::createQFAttachCalibrationPass(attach));
+        mlir::qf::QFQuantizeWeightsPassOptions qw;
+        qw.bits = options.budget > 0 ? 8 : options.bits;
+        qw.group = options.group;
+        pm.addPass(mlir::qf::createQFQuantizeWeightsPass(qw));
+        if (options.budget > 0) {
+          mlir::qf::QFAllocateBitsPassOptions alloc;
+          alloc.budget = options.budget;
+          alloc.objective = "propagated";
+          alloc.candidates.assign(options.candidates.begin(),
+                                  options.candidates.end());
+          pm.addPass(mlir::qf::createQFAllocateBitsPass(alloc));
+        }
+        if (options.activations == "int8")
+          pm.addPass(mlir::qf::createQFQuantizeActivationsPass());
+        mlir::qf::QFAnalyzeErrorPassOptions analyze;
+        analyze.report = report;
+        pm.addPass(mlir::qf::createQFAnalyzeErrorPass(analyze));
+        mlir::qf::QFRoundPassOptions round;
+        round.method = options.method;
+        pm.addPass(mlir::qf::createQFRoundPass(round));
+      }))
+    return failWith(std::move(e));
+  std::string text;
+  {
+    llvm::raw_string_ostream os(text);
+    mlir::OpPrintingFlags flags;
+    flags.enableDebugInfo();
+    (*loaded)->getModule()->print(os, flags);
+  }
+  std::string error;
+  if (!writeFileAtomically(model, text, error))
+    return fail(error);
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, options.outdir))
+    return fail("cannot rename " + tmp.str().str() + " to " + options.outdir +
+                ": " + ec.message());
+  done = true;
+
+  // The summary, from the report.
+  std::string json;
+  if (!readFileBytes(options.outdir + "/report.json", json, error))
+    return fail(error);
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(json);
+  if (!parsed)
+    return failWith(parsed.takeError());
+  const llvm::json::Object *root = parsed->getAsObject();
+  // The calibration summary names the temporary directory.
+  for (size_t at; (at = summary.find(tmp.str().str())) != std::string::npos;)
+    summary.replace(at, tmp.size(), options.outdir);
+  out << summary;
+  out << llvm::format("  %-28s %-46s %8s %12s\n", "layer", "scheme",
+                      "bits/w", "pred. error");
+  if (const llvm::json::Array *layers =
+          root ? root->getArray("layers") : nullptr)
+    for (const llvm::json::Value &l : *layers) {
+      const llvm::json::Object *o = l.getAsObject();
+      if (!o)
+        continue;
+      std::optional<double> pred = o->getNumber("predicted_output_error");
+      out << llvm::format("  %-28s %-46s %8.3f %12s\n",
+                          o->getString("layer").value_or("").str().c_str(),
+                          o->getString("scheme").value_or("").str().c_str(),
+                          o->getNumber("bits_per_weight").value_or(0),
+                          pred ? llvm::formatv("{0:g4}", *pred).str().c_str()
+                               : "-");
+    }
+  const llvm::json::Object *total = root ? root->getObject("total") : nullptr;
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
+  out << llvm::format("  %.3f bits per weight on average", total ? total->getNumber("average_bits_per_weight").value_or(0) : 0.0)
+      << ", weights rounded with " << options.method
+      << (options.activations == "int8" ? ", int8 activations" : "")
+      << " -> " << options.outdir << " (" << llvm::format("%.1f", seconds)
+      << " s)\n";
+  return 0;
+}
+
+int qforge::evaluateModel(const EvalOptions &options, llvm::raw_ostream &out,
+                          llvm::raw_ostream &err) {
+  Failure fail{out, err, options.tool};
+  auto failWith = [&](llvm::Error error) { return fail(std::move(error)); };
+  std::string path = options.model;
+  if (llvm::sys::fs::is_directory(path))
+    path += "/model.mlir";
+  auto module = LoadedModule::load(path);
+  if (!module)
+    return failWith(module.takeError());
+  CalibrationData data;
+  std::string error;
+  if (!readData(options.data, data, error))
+    return fail(error);
+  NpyArray labels;
+  if (!options.labels.empty()) {
+    if (!readNpyFile(options.labels, labels, error))
+      return fail(error);
+    if (labels.dtype != NpyDType::I64 && labels.dtype != NpyDType::I32)
+      return fail(options.labels + ": labels must be int64 or int32, got " +
+                  labels.describe());
+    if (labels.shape.empty() || labels.shape[0] != data.samples)
+      return fail(options.labels + ": " + labels.describe() + " for " +
+                  std::to_string(data.samples) + " samples");
+  }
+  MeasureOptions mo;
+  mo.threads = options.threads;
+  mo.progress = progressWanted(options.progress);
+  mo.outputsOnly = true;
+  mo.label = "evaluating";
+  std::vector<float> outputs;
+  std::vector<int64_t> shape;
+  double seconds = 0;
+  int64_t batch = 0;
+  auto run = measure(**module, data, mo, err, &batch, &outputs, &seconds,
+                     &shape);
+  if (!run)
+    return failWith(run.takeError());
+  if (outputs.empty())
+    return fail("the model's first result is not a float tensor");
+  auto label = [&](int64_t i) -> int64_t {
+    if (labels.dtype == NpyDType::I64) {
+      int64_t v;
+      std::memcpy(&v, labels.data.data() + i * 8, 8);
+      return v;
+    }
+    int32_t v;
+    std::memcpy(&v, labels.data.data() + i * 4, 4);
+    return v;
+  };
+  if (!options.labels.empty()) {
+    if (shape.size() == 2 && labels.shape.size() == 1) {
+      int64_t classes = shape[1], correct = 0;
+      for (int64_t n = 0; n < data.samples; ++n) {
+        const float *row = outputs.data() + n * classes;
+        int64_t best = std::max_element(row, row + classes) - row;
+        correct += best == label(n);
+      }
+      out << llvm::format("accuracy: %.4f\n",
+                          double(correct) / double(data.samples));
+    } else if (shape.size() == 3 && labels.shape.size() == 2 &&
+               labels.shape[1] == shape[1]) {
+      int64_t positions = shape[1], vocab = shape[2];
+      double total = 0;
+      for (int64_t p = 0; p < data.samples * positions; ++p) {
+        const float *row = outputs.data() + p * vocab;
+        double mx = *std::max_element(row, row + vocab), sum = 0;
+        for (int64_t v = 0; v < vocab; ++v)
+          sum += std::exp(double(row[v]) - mx);
+        int64_t y = label(p);
+        if (y < 0 || y >= vocab)
+          return fail(options.labels + ": label " + std::to_string(y) +
+                      " out of range for " + std::to_string(vocab) +
+                      " classes");
+        total += (std::log(sum) + mx - double(row[y])) / std::log(2.0);
+      }
+      out << llvm::format("bits_per_token: %.4f\n",
+                          total / double(data.samples * positions));
+    } else {
+      return fail(options.labels + ": labels " + labels.describe() +
+                  " do not fit outputs of shape " + formatNpyShape(shape) +
+                  " (expected [N] for [B, C] or [N, T] for [B, T, V])");
+    }
+  }
+  int64_t batches = (data.samples + batch - 1) / batch;
+  out << llvm::format("latency: %.2f ms per batch of %lld (%.1f us per "
+                      "sample), %lld samples\n",
+                      1e3 * seconds / double(batches), (long long)batch,
+                      1e6 * seconds / double(batches * batch),
+                      (long long)data.samples);
   return 0;
 }

@@ -143,6 +143,83 @@ static cl::opt<unsigned> roundThreads("threads", cl::init(1),
 static cl::opt<bool> roundQuiet("quiet", cl::desc("No progress or summary"),
                                 cl::sub(roundCmd));
 
+static cl::SubCommand quantizeCmd(
+    "quantize", "Quantize a model: calibration, bit allocation or a uniform "
+                "width, rounding, a report; into a new directory");
+static cl::opt<std::string> quantizeModelPath(cl::Positional, cl::Required,
+                                              cl::desc("<model .onnx or .mlir>"),
+                                              cl::sub(quantizeCmd));
+static cl::list<std::string>
+    quantizeCalib("calib", cl::OneOrMore, cl::CommaSeparated,
+                  cl::desc("Calibration data: one .npy per model input, N "
+                           "samples along the first dimension"),
+                  cl::sub(quantizeCmd));
+static cl::opt<std::string> quantizeOut(
+    "o", cl::Required,
+    cl::desc("Output directory (new): model.mlir, calibration.safetensors, "
+             "report.json"),
+    cl::value_desc("dir"), cl::sub(quantizeCmd));
+static cl::opt<unsigned> quantizeBits("bits", cl::init(4),
+                                      cl::desc("Uniform code width (default "
+                                               "4), unless --budget"),
+                                      cl::sub(quantizeCmd));
+static cl::opt<double> quantizeBudget(
+    "budget", cl::init(0),
+    cl::desc("Average bits per weight, scales included: a width per layer "
+             "chosen by predicted output error (measures layer gains)"),
+    cl::sub(quantizeCmd));
+static cl::list<std::string> quantizeCandidates(
+    "candidates", cl::CommaSeparated,
+    cl::desc("Allocation candidates (default 2,3,4,8; also e.g. 4g64, fp8, "
+             "nvfp4)"),
+    cl::sub(quantizeCmd));
+static cl::opt<int64_t> quantizeGroup(
+    "group", cl::init(0),
+    cl::desc("Group size along K (default 0: one scale per output channel)"),
+    cl::sub(quantizeCmd));
+static cl::opt<std::string>
+    quantizeMethod("method", cl::init("gptq"),
+                   cl::desc("Rounding: gptq (default), adaround or rtn"),
+                   cl::sub(quantizeCmd));
+static cl::opt<std::string> quantizeActivations(
+    "activations", cl::init("none"),
+    cl::desc("none (default, weight-only) or int8 (static ranges)"),
+    cl::sub(quantizeCmd));
+static cl::opt<int64_t>
+    quantizeBatch("batch", cl::init(64),
+                  cl::desc("Batch size of the quantized module for an ONNX "
+                           "model (default 64)"),
+                  cl::sub(quantizeCmd));
+static cl::opt<unsigned> quantizeThreads("threads", cl::init(1),
+                                         cl::desc("Threads of the kernels"),
+                                         cl::sub(quantizeCmd));
+static cl::opt<bool> quantizeQuiet("quiet", cl::desc("No progress or summary"),
+                                   cl::sub(quantizeCmd));
+
+static cl::SubCommand evalCmd("eval", "Run a model over data and print its "
+                                      "accuracy or bits per token, and "
+                                      "latency");
+static cl::opt<std::string> evalModelPath(
+    cl::Positional, cl::Required,
+    cl::desc("<qforge quantize directory, model .mlir or .onnx>"),
+    cl::sub(evalCmd));
+static cl::list<std::string>
+    evalData("data", cl::OneOrMore, cl::CommaSeparated,
+             cl::desc("Input data: one .npy per model input"),
+             cl::sub(evalCmd));
+static cl::opt<std::string>
+    evalLabels("labels",
+               cl::desc("Integer labels: [N] (top-1 accuracy) or [N, T] "
+                        "(next-token bits per token)"),
+               cl::sub(evalCmd));
+static cl::opt<int64_t> evalBatch("batch", cl::init(64),
+                                  cl::desc("Batch size for an ONNX model "
+                                           "(default 64)"),
+                                  cl::sub(evalCmd));
+static cl::opt<unsigned> evalThreads("threads", cl::init(1),
+                                     cl::desc("Threads of the kernels"),
+                                     cl::sub(evalCmd));
+
 static int fail(llvm::StringRef command, const llvm::Twine &msg) {
   llvm::errs() << "qforge " << command << ": error: " << msg << "\n";
   return 1;
@@ -257,6 +334,58 @@ static int runRound() {
   return rc;
 }
 
+static int runQuantize() {
+  if (quantizeBatch < 1)
+    return fail("quantize", "--batch must be at least 1");
+  llvm::SmallString<128> imported;
+  auto module = importIfONNX("quantize", quantizeModelPath, quantizeBatch,
+                             /*convAsMatmul=*/true, imported);
+  auto cleanup = llvm::make_scope_exit([&] {
+    if (!imported.empty())
+      llvm::sys::fs::remove(imported);
+  });
+  if (!module)
+    return 1;
+  qforge::QuantizeOptions options;
+  options.module = *module;
+  options.calib = quantizeCalib;
+  options.outdir = quantizeOut;
+  options.bits = quantizeBits;
+  options.budget = quantizeBudget;
+  options.candidates = quantizeCandidates;
+  options.group = quantizeGroup;
+  options.method = quantizeMethod;
+  options.activations = quantizeActivations;
+  options.threads = quantizeThreads;
+  options.progress = quantizeQuiet ? "off" : "auto";
+  std::string summary;
+  llvm::raw_string_ostream out(summary);
+  int rc = qforge::quantizeModel(options, out, llvm::errs());
+  if (rc == 0 && !quantizeQuiet)
+    llvm::outs() << summary;
+  return rc;
+}
+
+static int runEval() {
+  if (evalBatch < 1)
+    return fail("eval", "--batch must be at least 1");
+  llvm::SmallString<128> imported;
+  auto module = importIfONNX("eval", evalModelPath, evalBatch,
+                             /*convAsMatmul=*/false, imported);
+  auto cleanup = llvm::make_scope_exit([&] {
+    if (!imported.empty())
+      llvm::sys::fs::remove(imported);
+  });
+  if (!module)
+    return 1;
+  qforge::EvalOptions options;
+  options.model = *module;
+  options.data = evalData;
+  options.labels = evalLabels;
+  options.threads = evalThreads;
+  return qforge::evaluateModel(options, llvm::outs(), llvm::errs());
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(
@@ -267,7 +396,10 @@ int main(int argc, char **argv) {
       "  qforge calibrate MODEL.onnx|MODEL.mlir --calib DATA.npy -o "
       "CAL.safetensors [--batch N] [--threads N]\n"
       "  qforge round MODEL.onnx|MODEL.mlir --calib DATA.npy -o OUT.mlir "
-      "[--bits N] [--group G] [--method gptq|adaround] [--sequential]\n\n"
+      "[--bits N] [--group G] [--method gptq|adaround] [--sequential]\n"
+      "  qforge quantize MODEL.onnx --calib DATA.npy -o OUTDIR [--bits N | "
+      "--budget B] [--method gptq|adaround|rtn] [--activations none|int8]\n"
+      "  qforge eval OUTDIR|MODEL --data X.npy [--labels Y.npy]\n\n"
       "Run `qforge COMMAND --help` for the options of a command.\n");
   if (importCmd)
     return runImport();
@@ -275,6 +407,10 @@ int main(int argc, char **argv) {
     return runCalibrate();
   if (roundCmd)
     return runRound();
+  if (quantizeCmd)
+    return runQuantize();
+  if (evalCmd)
+    return runEval();
   llvm::errs() << "qforge: error: no command given (run `qforge --help`)\n";
   return 1;
 }

@@ -120,6 +120,54 @@ struct RoundModelOptions {
 int roundModel(const RoundModelOptions &options, llvm::raw_ostream &out,
                llvm::raw_ostream &err);
 
+/// Options of `qforge quantize`: calibration, (allocation,) rounding and a
+/// report, into a new directory.
+struct QuantizeOptions {
+  /// The float model (MLIR, e.g. imported from ONNX).
+  std::string module;
+  std::vector<std::string> calib;
+  /// The output directory; it must not exist. It gets model.mlir (the
+  /// quantized module), calibration.safetensors and report.json, or
+  /// nothing on failure.
+  std::string outdir;
+  /// Uniform width, unless `budget` (average bits per weight) is set: then
+  /// qf-allocate-bits{objective=propagated} chooses per layer.
+  unsigned bits = 4;
+  double budget = 0;
+  int64_t group = 0;
+  /// Allocation candidates (empty: the pass's default).
+  std::vector<std::string> candidates;
+  /// "rtn", "gptq" or "adaround".
+  std::string method = "gptq";
+  /// "none" or "int8" (static per-tensor, min/max ranges).
+  std::string activations = "none";
+  unsigned threads = 1;
+  std::string progress = "auto";
+  std::string tool = "qforge quantize";
+};
+
+/// Runs `qforge quantize`. Returns 0, or 1 after printing an error to
+/// `err` (and removing everything it wrote).
+int quantizeModel(const QuantizeOptions &options, llvm::raw_ostream &out,
+                  llvm::raw_ostream &err);
+
+/// Options of `qforge eval`.
+struct EvalOptions {
+  /// A module (.mlir) or a `qforge quantize` directory (its model.mlir).
+  std::string model;
+  std::vector<std::string> data;
+  /// Integer labels: [N] for classification logits [B, C] (top-1
+  /// accuracy), [N, T] for next-token logits [B, T, V] (bits per token).
+  std::string labels;
+  unsigned threads = 1;
+  std::string progress = "auto";
+  std::string tool = "qforge eval";
+};
+
+/// Runs the model over the data and prints its quality and latency.
+int evaluateModel(const EvalOptions &options, llvm::raw_ostream &out,
+                  llvm::raw_ostream &err);
+
 /// Options of qforge-translate.
 struct TranslateOptions {
   std::string module;
