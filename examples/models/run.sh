@@ -73,4 +73,30 @@ run_model transformer "$here/char_transformer.onnx" "$out/char" bpc 128 1024 "" 
   "w3-gptq|-qf-quantize-weights=bits=3;$gptq"
 echo
 echo "Weight-only unless noted (w8a8: static int8 activations from the"
-echo "calibration file's ranges); per-output-column f32 scales. See README.md."
+echo "calibration file's ranges); per-output-column f32 scales."
+
+# The driver in one command: the MLP at an average of 3 bits per weight
+# (widths chosen by predicted output error, GPTQ), then evaluated.
+echo
+echo "== qforge quantize --budget 3 (MLP), qforge eval on the 10,000 test images"
+rm -rf "$out/mlp-q3"
+"$bin/qforge" quantize "$here/fashion_mlp.onnx" --calib "$out/fashion/calib_x.npy" \
+  --budget 3 --batch 10000 -o "$out/mlp-q3" --quiet
+fp32=$("$bin/qforge" eval "$here/fashion_mlp.onnx" --batch 10000 \
+  --data "$out/fashion/test_x.npy" --labels "$out/fashion/test_y.npy")
+q3=$("$bin/qforge" eval "$out/mlp-q3" \
+  --data "$out/fashion/test_x.npy" --labels "$out/fashion/test_y.npy")
+"$python" - "$out/mlp-q3/report.json" "$fp32" "$q3" <<'PY'
+import json, re, sys
+report = json.load(open(sys.argv[1]))["total"]
+def parse(text):
+    acc = float(re.search(r"accuracy: ([0-9.]+)", text).group(1))
+    ms = float(re.search(r"latency: ([0-9.]+) ms", text).group(1))
+    return acc, ms
+(fa, fms), (qa, qms) = parse(sys.argv[2]), parse(sys.argv[3])
+print(f"   {'model':<24} {'top-1':>8} {'weights':>12} {'latency/10k':>12}")
+print(f"   {'fp32':<24} {fa * 100:7.2f}% {report['weights'] * 4 / 1024:9.1f} KiB {fms:9.1f} ms")
+print(f"   {'mixed ~3 bits, GPTQ':<24} {qa * 100:7.2f}% {report['bits'] / 8 / 1024:9.1f} KiB {qms:9.1f} ms")
+print(f"   ({report['average_bits_per_weight']:.2f} bits per weight, scales included;"
+      " latency of the reference lowering on this CPU)")
+PY
