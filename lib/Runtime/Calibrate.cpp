@@ -700,6 +700,19 @@ int qforge::quantizeModel(const QuantizeOptions &options,
         pm.addPass(mlir::qf::createQFRoundPass(round));
       }))
     return failWith(std::move(e));
+  // The statistics have served their purpose (they stay in
+  // calibration.safetensors): drop them from the module.
+  (*loaded)->getModule().walk([](mlir::qf::ObserveOp o) {
+    o->removeAttr(mlir::qf::kCalibrationAttrName);
+  });
+  // The float weights that rounding replaced are no longer used.
+  llvm::SmallVector<mlir::Operation *> dead;
+  (*loaded)->getModule().walk([&](mlir::arith::ConstantOp c) {
+    if (c->use_empty())
+      dead.push_back(c);
+  });
+  for (mlir::Operation *op : dead)
+    op->erase();
   std::string text;
   {
     llvm::raw_string_ostream os(text);
@@ -710,6 +723,19 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   std::string error;
   if (!writeFileAtomically(model, text, error))
     return fail(error);
+  // The compiled artifact for this machine's CPU family (x86-64-v3, so that
+  // the object also runs elsewhere), with its C header.
+  for (const char *emit : {"object", "header"}) {
+    TranslateOptions to;
+    to.module = model;
+    to.emit = emit;
+    to.cpu = "x86-64-v3";
+    to.output = (tmp + (std::string(emit) == "object" ? "/model.o"
+                                                      : "/model.h"))
+                    .str();
+    if (translateModule(to, err) != 0)
+      return fail("compiling " + model + " failed (see above)");
+  }
   if (std::error_code ec = llvm::sys::fs::rename(tmp, options.outdir))
     return fail("cannot rename " + tmp.str().str() + " to " + options.outdir +
                 ": " + ec.message());

@@ -127,7 +127,8 @@ struct QuantizeOptions {
   std::string module;
   std::vector<std::string> calib;
   /// The output directory; it must not exist. It gets model.mlir (the
-  /// quantized module), calibration.safetensors and report.json, or
+  /// quantized module), model.o and model.h (compiled for x86-64-v3, as
+  /// qforge-translate does), calibration.safetensors and report.json, or
   /// nothing on failure.
   std::string outdir;
   /// Uniform width, unless `budget` (average bits per weight) is set: then

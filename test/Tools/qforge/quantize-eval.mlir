@@ -15,8 +15,13 @@
 // Q: fc3
 // Q: bits per weight on average, weights rounded with gptq -> {{.*}}q
 // FILES: calibration.safetensors
+// FILES: model.h
 // FILES: model.mlir
+// FILES: model.o
 // FILES: report.json
+// The object and header build a C program (as qforge-translate's do).
+// RUN: %python -c "import sys; h = open('%t/q/model.h').read(); assert '_mlir_ciface_main' in h and 'qforge_memref_2d_f32' in h; print('header ok')" | FileCheck %s --check-prefix=HEADER
+// HEADER: header ok
 // EVAL: accuracy: 0.{{[0-9][0-9][0-9][0-9]$}}
 // EVAL: latency: {{.*}} ms per batch of 100 ({{.*}} us per sample), 100 samples
 
