@@ -154,13 +154,6 @@ def train(steps, train_ids, test_x, test_y):
     return model
 
 
-def op_histogram(model):
-    hist = {}
-    for node in model.graph.node:
-        hist[node.op_type] = hist.get(node.op_type, 0) + 1
-    return dict(sorted(hist.items()))
-
-
 def export(model, path):
     """Exports with a symbolic batch dimension and checks the file."""
     model.eval()
@@ -204,11 +197,7 @@ def main(argv):
     model = train(steps, char_data.encode(train_text), test_x, test_y)
     train_s = time.time() - start
     proto = export(model, onnx_path)
-    size = os.path.getsize(onnx_path)
-    hist = op_histogram(proto)
-    print(f"trained in {train_s:.0f} s; exported {onnx_path}: {size} bytes, ops {hist}")
-    if size >= 2 << 20:
-        raise SystemExit("char_transformer.onnx is not under 2 MB")
+    size, hist = metrics.report_export(onnx_path, proto, train_s)
 
     ref = metrics.run_onnx_batched(proto, test_x, batch=128)
     diff = float(np.abs(ref - predict(model, test_x)).max())

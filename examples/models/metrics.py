@@ -22,6 +22,7 @@ char_transformer); it raises NotImplementedError on anything else.
 """
 
 import math
+import os
 import sys
 
 import numpy as np
@@ -236,6 +237,25 @@ def run_onnx_batched(model, x, batch=500):
     parts = [run_onnx(model, {name: x[s:s + batch]})[0]
              for s in range(0, len(x), batch)]
     return np.concatenate(parts)
+
+
+def op_histogram(model):
+    """The number of nodes of each op type of an ONNX model, by op type."""
+    hist = {}
+    for node in model.graph.node:
+        hist[node.op_type] = hist.get(node.op_type, 0) + 1
+    return dict(sorted(hist.items()))
+
+
+def report_export(path, model, seconds, limit=2 << 20):
+    """Prints what a training script exported and returns its size and op
+    histogram; exits when the file is not under `limit` bytes."""
+    size = os.path.getsize(path)
+    hist = op_histogram(model)
+    print(f"trained in {seconds:.0f} s; exported {path}: {size} bytes, ops {hist}")
+    if size >= limit:
+        raise SystemExit(f"{os.path.basename(path)} is not under {limit >> 20} MB")
+    return size, hist
 
 
 def main(argv):

@@ -192,6 +192,13 @@ LogicalResult Importer::intAttr(const onnx::NodeProto &node, StringRef name,
   return success();
 }
 
+LogicalResult Importer::requiredIntAttr(const onnx::NodeProto &node,
+                                        StringRef name, int64_t &out) {
+  if (!findAttr(node, name))
+    return fail(node, "attribute '" + name + "' is required");
+  return intAttr(node, name, 0, out);
+}
+
 LogicalResult Importer::floatAttr(const onnx::NodeProto &node, StringRef name,
                                   float dflt, float &out) {
   out = dflt;
@@ -797,11 +804,11 @@ const OpInfo *lookupOp(StringRef op) {
       {"Slice", 1, 5, 0b11110, &I::convertSlice},
       {"Softmax", 1, 1, 0, &I::convertSoftmax},
       {"Sqrt", 1, 1, 0, &I::convertUnary},
-      {"Squeeze", 1, 2, 0b10, &I::convertSqueeze},
+      {"Squeeze", 1, 2, 0b10, &I::convertShapeOp},
       {"Sub", 2, 2, 0, &I::convertBinary},
       {"Tanh", 1, 1, 0, &I::convertUnary},
       {"Transpose", 1, 1, 0, &I::convertShapeOp},
-      {"Unsqueeze", 1, 2, 0b10, &I::convertSqueeze},
+      {"Unsqueeze", 1, 2, 0b10, &I::convertShapeOp},
   };
   for (const OpInfo &info : table)
     if (info.name == op)

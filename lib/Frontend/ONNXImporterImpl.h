@@ -126,6 +126,9 @@ public:
                               onnx::AttributeProto::AttributeType type);
   LogicalResult intAttr(const onnx::NodeProto &node, StringRef name,
                         int64_t dflt, int64_t &out);
+  /// Reads the INT attribute `name`, which must be given.
+  LogicalResult requiredIntAttr(const onnx::NodeProto &node, StringRef name,
+                                int64_t &out);
   LogicalResult floatAttr(const onnx::NodeProto &node, StringRef name,
                           float dflt, float &out);
   LogicalResult stringAttr(const onnx::NodeProto &node, StringRef name,
@@ -219,8 +222,6 @@ public:
                              ArrayRef<Value>, Value &);
   LogicalResult convertGather(const onnx::NodeProto &, Location,
                               ArrayRef<Value>, Value &);
-  LogicalResult convertSqueeze(const onnx::NodeProto &, Location,
-                               ArrayRef<Value>, Value &);
   LogicalResult convertCast(const onnx::NodeProto &, Location,
                             ArrayRef<Value>, Value &);
   /// Evaluates `node` at import time when all its inputs are constant data

@@ -340,19 +340,11 @@ LogicalResult Importer::convertShapeOp(const onnx::NodeProto &node,
   return success();
 }
 
-LogicalResult Importer::convertSqueeze(const onnx::NodeProto &node,
-                                       Location loc, ArrayRef<Value> ins,
-                                       Value &out) {
-  return convertShapeOp(node, loc, ins, out);
-}
-
 LogicalResult Importer::convertConcat(const onnx::NodeProto &node,
                                       Location loc, ArrayRef<Value> ins,
                                       Value &out) {
   int64_t axisAttr;
-  if (!findAttr(node, "axis"))
-    return fail(node, "attribute 'axis' is required");
-  if (failed(intAttr(node, "axis", 0, axisAttr)))
+  if (failed(requiredIntAttr(node, "axis", axisAttr)))
     return failure();
   SmallVector<Value> parts;
   for (Value v : ins)
@@ -495,9 +487,7 @@ LogicalResult Importer::convertCast(const onnx::NodeProto &node,
                                     Location loc, ArrayRef<Value> ins,
                                     Value &out) {
   int64_t to;
-  if (!findAttr(node, "to"))
-    return fail(node, "attribute 'to' is required");
-  if (failed(intAttr(node, "to", 0, to)))
+  if (failed(requiredIntAttr(node, "to", to)))
     return failure();
   Type dst = elementTypeOf(b, int32_t(to));
   if (!dst)
@@ -690,9 +680,7 @@ LogicalResult Importer::tryFold(const onnx::NodeProto &node, bool &folded) {
     });
   } else if (op == "Concat") {
     int64_t axisAttr;
-    if (!findAttr(node, "axis"))
-      return fail(node, "attribute 'axis' is required");
-    if (failed(intAttr(node, "axis", 0, axisAttr)))
+    if (failed(requiredIntAttr(node, "axis", axisAttr)))
       return failure();
     int64_t rank = x.dims.size();
     int64_t axis = normAxis(axisAttr, rank);
@@ -732,9 +720,7 @@ LogicalResult Importer::tryFold(const onnx::NodeProto &node, bool &folded) {
       }
   } else if (op == "Cast") {
     int64_t to;
-    if (!findAttr(node, "to"))
-      return fail(node, "attribute 'to' is required");
-    if (failed(intAttr(node, "to", 0, to)))
+    if (failed(requiredIntAttr(node, "to", to)))
       return failure();
     r.dtype = int32_t(to);
     r.dims = x.dims;
