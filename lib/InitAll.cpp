@@ -15,6 +15,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -33,6 +34,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/SPIRV/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void qforge::registerAllDialects(mlir::DialectRegistry &registry) {
@@ -44,13 +46,15 @@ void qforge::registerAllDialects(mlir::DialectRegistry &registry) {
                   mlir::scf::SCFDialect, mlir::cf::ControlFlowDialect,
                   mlir::LLVM::LLVMDialect>();
   registry.insert<mlir::gpu::GPUDialect, mlir::NVVM::NVVMDialect,
-                  mlir::omp::OpenMPDialect, mlir::vector::VectorDialect>();
+                  mlir::omp::OpenMPDialect, mlir::spirv::SPIRVDialect,
+                  mlir::vector::VectorDialect>();
   // Dialect extensions: the to-LLVM conversion interfaces, the NVVM target
   // (serialization of GPU modules), the func inliner, and the GPU-to-LLVM-IR
   // translations that gpu-module-to-binary needs.
   mlir::registerAllExtensions(registry);
   mlir::registerAllGPUToLLVMIRTranslations(registry);
   mlir::NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  mlir::spirv::registerSPIRVTargetInterfaceExternalModels(registry);
   // Bufferization of everything the x86 pipeline sees.
   mlir::arith::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(

@@ -15,7 +15,10 @@ build="${1:-$here/build}"
 # AdaRound in lib/Quantization.
 # libonnx-dev ... dataset-fashion-mnist: ONNX import, its tests, examples/models.
 # fortunes: the text corpus of the char transformer example
-# (/usr/share/games/fortunes). Retraining the example models
+# (/usr/share/games/fortunes).
+# libvulkan-dev, mesa-vulkan-drivers, spirv-tools: the Vulkan runtime builds
+# on the loader; lavapipe (a CPU Vulkan 1.3 device in mesa-vulkan-drivers)
+# runs the Vulkan tests; spirv-val checks every generated SPIR-V module. Retraining the example models
 # (examples/models/*.py) also needs python3-torch, which is not installed
 # here: the trained .onnx files are committed.
 packages=(
@@ -28,6 +31,7 @@ packages=(
   libeigen3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx dataset-fashion-mnist
   fortunes
+  libvulkan-dev mesa-vulkan-drivers spirv-tools
 )
 
 missing=()

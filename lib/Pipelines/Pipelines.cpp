@@ -11,6 +11,8 @@
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/Dialect/SPIRV/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -117,6 +119,47 @@ void qforge::buildLowerToNVVMPipeline(OpPassManager &pm,
   gpu::buildLowerToNVVMPassPipeline(pm, gpu);
 }
 
+void qforge::buildLowerToSPIRVPipeline(OpPassManager &pm,
+                                       const LowerToSPIRVOptions &options) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(qf::createConvertQFToSPIRVPass());
+  pm.addPass(qf::createQFDecomposeAggregatesPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  addBufferizationPasses(pm);
+  qf::QFDefineVulkanKernelsPassOptions kernels;
+  kernels.targetEnv = options.targetEnv;
+  pm.addPass(qf::createQFDefineVulkanKernelsPass(kernels));
+
+  // Device: the kernels to SPIR-V, serialized into gpu.binary ops.
+  pm.addPass(createConvertGPUToSPIRVPass());
+  OpPassManager &spv = pm.nest<spirv::ModuleOp>();
+  spv.addPass(spirv::createSPIRVLowerABIAttributesPass());
+  spv.addPass(spirv::createSPIRVUpdateVCEPass());
+  qf::QFSerializeSPIRVKernelsPassOptions serialize;
+  serialize.dumpDir = options.dumpDir;
+  pm.addPass(qf::createQFSerializeSPIRVKernelsPass(serialize));
+
+  // Host: loops and LLVM, launches as runtime calls.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  GpuToLLVMConversionPassOptions gpu;
+  gpu.kernelBarePtrCallConv = true;
+  pm.addPass(createGpuToLLVMConversionPass(gpu));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  qf::QFSetTargetCPUPassOptions cpu;
+  cpu.cpu = options.cpu;
+  pm.addPass(qf::createQFSetTargetCPUPass(cpu));
+}
+
 void qforge::registerPipelines() {
   PassPipelineRegistration<LowerToX86Options>(
       "qf-lower-to-x86",
@@ -127,4 +170,9 @@ void qforge::registerPipelines() {
       "Lower qf to the LLVM dialect with int8 matmuls as CUDA kernels "
       "(PTX / cubin embedded)",
       buildLowerToNVVMPipeline);
+  PassPipelineRegistration<LowerToSPIRVOptions>(
+      "qf-lower-to-spirv",
+      "Lower qf to the LLVM dialect with integer matmuls as Vulkan compute "
+      "kernels (SPIR-V embedded)",
+      buildLowerToSPIRVPipeline);
 }

@@ -2,12 +2,15 @@
 
 #include "qforge/Runtime/CPURunner.h"
 #include "qforge/Runtime/CUDARuntime.h"
+#include "qforge/Runtime/VulkanRuntime.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/ExecutionEngine/Orc/Shared/ExecutorSymbolDef.h"
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Target/TargetMachine.h"
@@ -62,6 +65,9 @@ llvm::Error checkExternalSymbols(LoadedModule &module,
     if (!func.isExternal())
       continue;
     std::string name = func.getSymName().str();
+    // Renamed when translated (renameGPURuntimeCalls).
+    if (module.usesVulkanRuntime() && llvm::StringRef(name).starts_with("mgpu"))
+      name = "qfvk" + name.substr(4);
     if (!llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(name))
       return makeError(module.getPath() + ": the module calls @" + name +
                        ", which is defined neither in the module nor in this "
@@ -124,6 +130,9 @@ CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
     return cpuName.takeError();
   if (llvm::Error e = checkCPURunsOnHost(*cpuName))
     return std::move(e);
+  // GPU runtime entry points the generated host code calls: registered with
+  // the JIT (they are not exported from the executable).
+  std::vector<std::pair<const char *, void *>> runtimeSymbols;
   if (!cudaChip.empty()) {
     std::string why;
     if (!cuda::available(&why))
@@ -131,8 +140,8 @@ CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
     if (llvm::Error e = module.lowerForCUDA(cudaChip))
       return std::move(e);
     // The generated host code calls the mgpu* functions of this process.
-    auto add = [](const char *name, void *fn) {
-      llvm::sys::DynamicLibrary::AddSymbol(name, fn);
+    auto add = [&](const char *name, void *fn) {
+      runtimeSymbols.emplace_back(name, fn);
     };
     add("mgpuModuleLoad", reinterpret_cast<void *>(&mgpuModuleLoad));
     add("mgpuModuleLoadJIT", reinterpret_cast<void *>(&mgpuModuleLoadJIT));
@@ -147,6 +156,34 @@ CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
     add("mgpuMemAlloc", reinterpret_cast<void *>(&mgpuMemAlloc));
     add("mgpuMemFree", reinterpret_cast<void *>(&mgpuMemFree));
     add("mgpuMemcpy", reinterpret_cast<void *>(&mgpuMemcpy));
+  } else if (module.usesVulkanRuntime()) {
+    std::string why;
+    if (!vulkan::available(&why))
+      return makeError(module.getPath() + ": --target vulkan: " + why);
+    // The generated host code calls the qfvk* functions of this process.
+    auto add = [&](const char *name, void *fn) {
+      runtimeSymbols.emplace_back(name, fn);
+    };
+#define QFORGE_ADD_VULKAN_SYMBOL(name)                                         \
+  add(#name, reinterpret_cast<void *>(&name))
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkModuleLoad);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkModuleLoadJIT);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkModuleUnload);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkModuleGetFunction);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkLaunchKernel);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkStreamCreate);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkStreamDestroy);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkStreamSynchronize);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkEventCreate);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkEventDestroy);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkEventSynchronize);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkEventRecord);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkStreamWaitEvent);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkMemAlloc);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkMemFree);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkMemcpy);
+    QFORGE_ADD_VULKAN_SYMBOL(qfvkMemset32);
+#undef QFORGE_ADD_VULKAN_SYMBOL
   } else if (llvm::Error e = module.lower(*cpuName, threads)) {
     return std::move(e);
   }
@@ -157,6 +194,11 @@ CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
     return tm.takeError();
   std::function<llvm::Error(llvm::Module *)> optimize =
       mlir::makeOptimizingTransformer(3, 0, tm->get());
+  if (module.usesVulkanRuntime())
+    optimize = [inner = std::move(optimize)](llvm::Module *m) {
+      renameGPURuntimeCalls(*m, "qfvk");
+      return inner(m);
+    };
 
   // Generated code may call memrefCopy (strided copies) and friends.
   std::vector<llvm::StringRef> libraries;
@@ -176,6 +218,8 @@ CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
                      "which was not found when qforge was built");
 #endif
   }
+  for (auto &[name, fn] : runtimeSymbols)
+    llvm::sys::DynamicLibrary::AddSymbol(name, fn);
   if (llvm::Error e = checkExternalSymbols(module, libraries))
     return std::move(e);
   mlir::ExecutionEngineOptions options;
@@ -192,6 +236,14 @@ CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
 
   std::unique_ptr<CPURunner> runner(new CPURunner());
   runner->engine = std::move(*engine);
+  runner->engine->registerSymbols(
+      [&](llvm::orc::MangleAndInterner interner) {
+        llvm::orc::SymbolMap map;
+        for (auto &[name, fn] : runtimeSymbols)
+          map[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
+                                 llvm::JITSymbolFlags::Exported};
+        return map;
+      });
   runner->engine->initialize();
   auto function = runner->engine->lookupPacked("_mlir_ciface_" + entry.name);
   if (!function)

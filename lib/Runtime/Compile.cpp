@@ -199,6 +199,28 @@ llvm::Error LoadedModule::lowerForCUDA(llvm::StringRef chip) {
   });
 }
 
+llvm::Error LoadedModule::lowerForVulkan(llvm::StringRef targetEnv) {
+  if (lowered)
+    return vulkan ? llvm::Error::success()
+                  : makeError(path + ": the module is already lowered for "
+                                     "another target");
+  if (llvm::Error e = lowerWith([&](OpPassManager &pm) {
+        LowerToSPIRVOptions options;
+        options.targetEnv = targetEnv.str();
+        buildLowerToSPIRVPipeline(pm, options);
+      }))
+    return e;
+  vulkan = true;
+  return llvm::Error::success();
+}
+
+void qforge::renameGPURuntimeCalls(llvm::Module &module,
+                                   llvm::StringRef prefix) {
+  for (llvm::Function &f : module)
+    if (f.isDeclaration() && f.getName().starts_with("mgpu"))
+      f.setName(prefix + f.getName().drop_front(4));
+}
+
 llvm::Error LoadedModule::transform(
     llvm::function_ref<void(OpPassManager &)> build) {
   if (lowered)
@@ -282,6 +304,8 @@ LoadedModule::translateToLLVMIR(llvm::LLVMContext &llvmContext,
     if (!f.isDeclaration() &&
         llvmModule->getFunction("_mlir_ciface_" + f.getName().str()))
       f.setLinkage(llvm::GlobalValue::InternalLinkage);
+  if (vulkan)
+    renameGPURuntimeCalls(*llvmModule, "qfvk");
   llvmModule->setTargetTriple(tm.getTargetTriple());
   llvmModule->setDataLayout(tm.createDataLayout());
   if (optimize) {

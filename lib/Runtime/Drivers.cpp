@@ -6,6 +6,7 @@
 
 #include "qforge/Runtime/AOT.h"
 #include "qforge/Runtime/CPURunner.h"
+#include "qforge/Runtime/VulkanRuntime.h"
 
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -157,13 +158,28 @@ int qforge::runModuleOnCPU(const RunOptions &options, llvm::raw_ostream &out,
     return failWith(cpu.takeError());
   if (options.threads == 0)
     return fail("--num-threads must be at least 1");
-  if (options.target != "x86" && options.target != "cuda")
-    return fail("--target must be x86 or cuda, not '" + options.target + "'");
+  if (options.target != "x86" && options.target != "cuda" &&
+      options.target != "vulkan")
+    return fail("--target must be x86, cuda or vulkan, not '" +
+                options.target + "'");
   std::string chip = options.target == "cuda" ? options.chip : "";
-  if (llvm::Error e = chip.empty()
-                          ? (*module)->lower(*cpu, options.threads)
-                          : (*module)->lowerForCUDA(chip))
-    return failWith(std::move(e));
+  llvm::Error lowered = llvm::Error::success();
+  if (options.target == "vulkan") {
+    std::string why;
+    if (!vulkan::available(&why))
+      return fail("--target vulkan: " + why);
+    std::string env = options.targetEnv;
+    if (env == "auto")
+      env = vulkan::supportsIntegerDotProduct() ? "vulkan-dot"
+            : vulkan::supports8BitStorage()     ? "vulkan-int8"
+                                                : "vulkan-basic";
+    lowered = (*module)->lowerForVulkan(env);
+  } else {
+    lowered = chip.empty() ? (*module)->lower(*cpu, options.threads)
+                           : (*module)->lowerForCUDA(chip);
+  }
+  if (lowered)
+    return failWith(std::move(lowered));
   if (options.printIR) {
     (*module)->getModule()->print(out);
     out << "\n";
@@ -260,13 +276,20 @@ int qforge::translateModule(const TranslateOptions &options,
     return writeOutput(llvm::ArrayRef<char>(text.data(), text.size()));
   }
 
-  if (options.target != "x86" && options.target != "cuda")
+  if (options.target != "x86" && options.target != "cuda" &&
+      options.target != "vulkan")
     return failWith(llvm::createStringError(
         llvm::inconvertibleErrorCode(),
-        "--target must be x86 or cuda, not '" + options.target + "'"));
-  if (llvm::Error e = options.target == "cuda"
-                          ? (*module)->lowerForCUDA(options.chip)
-                          : (*module)->lower(*cpu))
+        "--target must be x86, cuda or vulkan, not '" + options.target +
+            "'"));
+  if (llvm::Error e =
+          options.target == "cuda"
+              ? (*module)->lowerForCUDA(options.chip)
+          : options.target == "vulkan"
+              ? (*module)->lowerForVulkan(options.targetEnv == "auto"
+                                              ? "vulkan-dot"
+                                              : options.targetEnv)
+              : (*module)->lower(*cpu))
     return failWith(std::move(e));
   auto tm = createX86TargetMachine(*cpu);
   if (!tm)

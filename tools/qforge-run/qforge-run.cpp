@@ -51,10 +51,18 @@ static cl::opt<unsigned>
                      "1; more needs libomp-22-dev)"));
 static cl::opt<std::string>
     target("target", cl::init("x86"),
-           cl::desc("x86, or cuda: int8 matmuls with constant weights on "
-                    "this machine's GPU (needs a CUDA driver and ptxas)"));
+           cl::desc("x86; cuda: int8 matmuls with constant weights on "
+                    "this machine's GPU (needs a CUDA driver and ptxas); "
+                    "vulkan: integer matmuls with constant weights on this "
+                    "machine's Vulkan device (QFORGE_VULKAN_DEVICE picks "
+                    "one)"));
 static cl::opt<std::string> chip("chip", cl::init("sm_90"),
                                  cl::desc("GPU for --target=cuda"));
+static cl::opt<std::string> targetEnv(
+    "target-env", cl::init("auto"),
+    cl::desc("SPIR-V target environment for --target=vulkan: auto (the "
+             "richest the device supports), vulkan-dot, vulkan-int8, "
+             "vulkan-basic or a #spirv.target_env<...> attribute"));
 static cl::opt<std::string> calibrate(
     "calibrate",
     cl::desc("Calibration run: run the float model over the --input data "
@@ -82,10 +90,11 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   qforge::hideOptionsExcept({"entry", "input", "seed", "output", "compare",
                              "rtol", "atol", "bench", "cpu", "num-threads",
-                             "target", "chip", "print-ir", "calibrate",
+                             "target", "chip", "target-env", "print-ir", "calibrate",
                              "progress", "sensitivity", "sensitivity-bits"});
   cl::ParseCommandLineOptions(
-      argc, argv, "qforge-run: run a function of an MLIR module on this CPU\n");
+      argc, argv, "qforge-run: run a function of an MLIR module on this CPU (and its "
+      "matmuls on a GPU with --target)\n");
   if (calibrate.getNumOccurrences()) {
     auto conflict = [&](bool given, const char *flag) {
       if (given)
@@ -124,6 +133,7 @@ int main(int argc, char **argv) {
   options.threads = threads;
   options.target = target;
   options.chip = chip;
+  options.targetEnv = targetEnv;
   options.inputs = inputs;
   if (seed.getNumOccurrences())
     options.seed = seed;

@@ -5,6 +5,7 @@
 
 #include "qforge/Conversion/QFToLinalg/QFToLinalg.h"
 #include "qforge/Conversion/QFToNVVM/QFToNVVM.h"
+#include "qforge/Conversion/QFToSPIRV/QFToSPIRV.h"
 #include "qforge/Conversion/QFToQuant/QFToQuant.h"
 #include "qforge/Conversion/QFToX86/QFToX86.h"
 #include "qforge/Conversion/QuantToQF/QuantToQF.h"

@@ -153,6 +153,71 @@ def QFDefineCUDAKernelsPass : Pass<"qf-define-cuda-kernels", "ModuleOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def ConvertQFToSPIRVPass : Pass<"convert-qf-to-spirv", "ModuleOp"> {
+  let summary = "convert-qf-to-linalg plus Vulkan kernels for integer matmuls";
+  let description = [{
+    Lowers like `convert-qf-to-linalg`, except that `qf.matmul` with 8-bit
+    integer activations (per tensor or per row, any zero point) and constant
+    integer weights of 1 to 8 bits (symmetric or asymmetric; per tensor, per
+    column, or in groups along K) with `acc(i32)` becomes a call to a Vulkan
+    kernel stub and a host epilogue. The weights are repacked at compile time
+    into 32-bit words (32 / bits codes per word, N rows of K codes); the
+    kernel unpacks them, subtracts the zero points and writes one exact i32
+    sum per group. The host epilogue applies the scales in the reference
+    order, so results are bit-exact with convert-qf-to-linalg.
+    qf-define-vulkan-kernels gives the stubs their bodies after bufferization.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def QFDefineVulkanKernelsPass : Pass<"qf-define-vulkan-kernels", "ModuleOp"> {
+  let summary = "Emit the Vulkan kernels and host stubs declared by convert-qf-to-spirv";
+  let description = [{
+    For every stub declared by convert-qf-to-spirv (a `qf.vulkan_kernel`
+    attribute): a tiled kernel in `gpu.module @qf_vulkan_kernels` and a host
+    body that allocates device buffers, copies, launches and copies back with
+    async gpu ops. A workgroup computes a TM x TN tile of outputs, one per
+    invocation; tiles of activations and weights are staged in workgroup
+    memory. When the target environment has the DotProduct capability (and
+    the centered weights fit in 8 bits) the tiles hold packed 4 x 8-bit words
+    multiplied with `spirv.SDot` / `spirv.SUDot`; otherwise the plain path
+    multiplies i32 values. Run after bufferization; the module becomes a GPU
+    container.
+  }];
+  let options = [
+    Option<"targetEnv", "target-env", "std::string", "\"vulkan-dot\"",
+           "SPIR-V target environment: vulkan-dot, vulkan-int8, vulkan-basic "
+           "or a #spirv.target_env<...> attribute">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::spirv::SPIRVDialect"];
+}
+
+def QFSerializeSPIRVKernelsPass : Pass<"qf-serialize-spirv-kernels", "ModuleOp"> {
+  let summary = "Serialize the SPIR-V kernel modules into gpu.binary ops";
+  let description = [{
+    After convert-gpu-to-spirv: every `spirv.module @__spv__NAME` is
+    serialized to a SPIR-V binary, and `gpu.module @NAME` (with the
+    spirv.module) is replaced by `gpu.binary @NAME` holding it, so that
+    gpu-to-llvm and the translation to LLVM IR embed it and launch from it.
+    With `dump-dir`, every binary is also written to DIR/NAME.spv.
+  }];
+  let options = [
+    Option<"dumpDir", "dump-dir", "std::string", "\"\"",
+           "Directory to write every serialized module to (NAME.spv)">
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 def QFEmitCInterfacePass : Pass<"qf-emit-c-interface", "ModuleOp"> {
   let summary = "Give every public function a C-callable wrapper";
   let description = [{

@@ -84,6 +84,37 @@ struct LowerToNVVMOptions
 void buildLowerToNVVMPipeline(mlir::OpPassManager &pm,
                               const LowerToNVVMOptions &options);
 
+/// Options of `qf-lower-to-spirv`.
+struct LowerToSPIRVOptions
+    : public mlir::PassPipelineOptions<LowerToSPIRVOptions> {
+  Option<std::string> targetEnv{
+      *this, "target-env",
+      llvm::cl::desc("SPIR-V target environment of the kernels: vulkan-dot "
+                     "(SPIR-V 1.6, 8-bit storage, packed 4x8-bit dot "
+                     "product), vulkan-int8 (no dot product), vulkan-basic "
+                     "(no 8-bit types) or a #spirv.target_env<...> attribute"),
+      llvm::cl::init("vulkan-dot")};
+  Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("LLVM CPU name the host code is generated for ('host': "
+                     "the machine running the compiler)"),
+      llvm::cl::init("host")};
+  Option<std::string> dumpDir{
+      *this, "dump-dir",
+      llvm::cl::desc("Also write every SPIR-V kernel module to DIR/NAME.spv"),
+      llvm::cl::init("")};
+};
+
+/// qf down to the LLVM dialect with integer matmuls (constant weights) as
+/// Vulkan compute kernels: convert-qf-to-spirv, the same bufferization as the
+/// x86 pipeline, qf-define-vulkan-kernels, convert-gpu-to-spirv, the SPIR-V
+/// ABI and version passes, qf-serialize-spirv-kernels (the binaries are
+/// embedded in the host module), then the host code to LLVM; its launches
+/// call the mgpu* runtime ABI, which qforge's Vulkan runtime implements under
+/// the qfvk* names (see renameGPURuntimeCalls in qforge/Runtime/Compile.h).
+void buildLowerToSPIRVPipeline(mlir::OpPassManager &pm,
+                               const LowerToSPIRVOptions &options);
+
 /// Replaces the `dense_resource` initial value of every rank-0 `memref.global`
 /// by the equivalent `dense` literal (upstream's memref-to-LLVM lowering
 /// cannot read a scalar from a resource and aborts); a missing blob or one

@@ -79,6 +79,14 @@ public:
   /// Lowers with qf-lower-to-nvvm instead: int8 matmuls become CUDA kernels
   /// for `chip` (cubin embedded; needs ptxas), the rest host code.
   llvm::Error lowerForCUDA(llvm::StringRef chip);
+  /// Lowers with qf-lower-to-spirv instead: integer matmuls with constant
+  /// weights become Vulkan compute kernels for the SPIR-V target environment
+  /// `targetEnv` (a preset such as vulkan-dot, or a #spirv.target_env
+  /// attribute), the rest host code. The generated code calls qforge's Vulkan
+  /// runtime (QForgeRuntimeVulkan, the qfvk* functions).
+  llvm::Error lowerForVulkan(llvm::StringRef targetEnv);
+  /// Whether the module was lowered for the Vulkan runtime.
+  bool usesVulkanRuntime() const { return vulkan; }
   /// The OpenMP threads the module was lowered for (1: no OpenMP runtime).
   unsigned getThreads() const { return threads; }
 
@@ -101,8 +109,15 @@ private:
   mlir::OwningOpRef<mlir::ModuleOp> module;
   std::vector<FunctionSignature> signatures;
   bool lowered = false;
+  bool vulkan = false;
   unsigned threads = 1;
 };
+
+/// The host code of GPU launches calls MLIR's mgpu* runtime ABI; qforge's
+/// Vulkan runtime implements it under other names (qfvk*) so that it can be
+/// linked beside the CUDA one. Renames every mgpu* function of `module`
+/// (declarations and calls) to `prefix` + the rest of the name.
+void renameGPURuntimeCalls(llvm::Module &module, llvm::StringRef prefix);
 
 /// Registers the X86 target with LLVM (idempotent).
 void initializeX86Target();

@@ -44,9 +44,13 @@ struct RunOptions {
   std::string cpu = "host";
   /// OpenMP threads of the kernels (1: none).
   unsigned threads = 1;
-  /// "x86", or "cuda": int8 matmuls on the GPU of this machine (`chip`).
+  /// "x86"; "cuda": int8 matmuls on the GPU of this machine (`chip`);
+  /// "vulkan": integer matmuls on this machine's Vulkan device.
   std::string target = "x86";
   std::string chip = "sm_90";
+  /// SPIR-V target environment for "vulkan" (see qf-lower-to-spirv); "auto"
+  /// picks the richest preset the device supports.
+  std::string targetEnv = "auto";
   /// Print the lowered (LLVM dialect) module, which qforge-run can run
   /// again, instead of the results.
   bool printIR = false;
@@ -175,10 +179,13 @@ struct TranslateOptions {
   /// "llvm-ir", "object" or "header".
   std::string emit;
   std::string cpu = "host";
-  /// "x86", or "cuda": int8 matmuls as CUDA kernels (cubin embedded for
-  /// `chip`), the rest on the host; link with QForgeRuntimeCUDA.
+  /// "x86"; "cuda": int8 matmuls as CUDA kernels (cubin embedded for
+  /// `chip`), the rest on the host, link with QForgeRuntimeCUDA; "vulkan":
+  /// integer matmuls as SPIR-V kernels for `targetEnv` ("auto":
+  /// vulkan-dot), link with QForgeRuntimeVulkan.
   std::string target = "x86";
   std::string chip = "sm_90";
+  std::string targetEnv = "auto";
   /// "-" for stdout.
   std::string output = "-";
 };

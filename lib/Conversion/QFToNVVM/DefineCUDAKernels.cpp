@@ -13,6 +13,8 @@
 
 #include "qforge/Conversion/QFToNVVM/QFToNVVM.h"
 
+#include "../GPUHostStub.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -91,46 +93,6 @@ gpu::GPUFuncOp buildKernel(gpu::GPUModuleOp gpuModule, StringRef name,
   return func;
 }
 
-/// The host stub: device buffers, copies, launch, copy back.
-void defineStub(func::FuncOp stub, gpu::GPUFuncOp kernel, int64_t m,
-                int64_t n) {
-  Block *entry = stub.addEntryBlock();
-  ImplicitLocOpBuilder b(stub.getLoc(), OpBuilder::atBlockEnd(entry));
-  Type token = gpu::AsyncTokenType::get(b.getContext());
-  auto wait = [&](ValueRange deps) -> Value {
-    return gpu::WaitOp::create(b, token, deps).getAsyncToken();
-  };
-  Value t = wait({});
-  SmallVector<Value> device;
-  for (Value arg : entry->getArguments()) {
-    auto alloc = gpu::AllocOp::create(b, cast<MemRefType>(arg.getType()),
-                                      token, ValueRange{t}, ValueRange{},
-                                      ValueRange{});
-    device.push_back(alloc.getMemref());
-    t = alloc.getAsyncToken();
-  }
-  for (int i = 0; i < 2; ++i)
-    t = gpu::MemcpyOp::create(b, token, ValueRange{t}, device[i],
-                              entry->getArgument(i))
-            .getAsyncToken();
-  auto idx = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, v);
-  };
-  gpu::KernelDim3 grid{idx((n + kBlockThreads - 1) / kBlockThreads), idx(m),
-                       idx(1)};
-  gpu::KernelDim3 block{idx(kBlockThreads), idx(1), idx(1)};
-  t = gpu::LaunchFuncOp::create(b, kernel, grid, block, Value(), device,
-                                token, ValueRange{t})
-          .getAsyncToken();
-  t = gpu::MemcpyOp::create(b, token, ValueRange{t}, entry->getArgument(2),
-                            device[2])
-          .getAsyncToken();
-  for (Value d : device)
-    t = gpu::DeallocOp::create(b, token, ValueRange{t}, d).getAsyncToken();
-  gpu::WaitOp::create(b, Type(), ValueRange{t});
-  func::ReturnOp::create(b);
-}
-
 struct DefineCUDAKernelsPass
     : qf::impl::QFDefineCUDAKernelsPassBase<DefineCUDAKernelsPass> {
   void runOnOperation() override {
@@ -142,14 +104,8 @@ struct DefineCUDAKernelsPass
     });
     if (stubs.empty())
       return;
-    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                    UnitAttr::get(&getContext()));
-    auto gpuModule = module.lookupSymbol<gpu::GPUModuleOp>("qf_cuda_kernels");
-    if (!gpuModule) {
-      OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-      gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(),
-                                           "qf_cuda_kernels");
-    }
+    gpu::GPUModuleOp gpuModule =
+        qf::detail::getOrCreateGPUModule(module, "qf_cuda_kernels");
     for (func::FuncOp stub : stubs) {
       auto shape = stub->getAttrOfType<DenseI64ArrayAttr>(qf::kCUDAKernelAttr);
       if (!shape || shape.size() != 4) {
@@ -159,7 +115,10 @@ struct DefineCUDAKernelsPass
       gpu::GPUFuncOp kernel =
           buildKernel(gpuModule, (stub.getName() + "_kernel").str(), shape[0],
                       shape[1], shape[2], shape[3] != 0);
-      defineStub(stub, kernel, shape[0], shape[1]);
+      qf::detail::defineGPUHostStub(
+          stub, kernel, {(shape[1] + kBlockThreads - 1) / kBlockThreads,
+                         shape[0], 1},
+          {kBlockThreads, 1, 1});
       stub->removeAttr(qf::kCUDAKernelAttr);
     }
   }
