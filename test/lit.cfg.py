@@ -54,3 +54,31 @@ except OSError:
 config.substitutions.append(("%qforge_src_root", config.qforge_src_root))
 config.substitutions.append(("%qforge_obj_root", config.qforge_obj_root))
 config.substitutions.append(("%cxx", shutil.which("c++") or "c++"))
+
+# A Vulkan device (lavapipe, from mesa-vulkan-drivers, on the build and CI
+# machines): gates test/Integration/Vulkan. Probed through the loader with a
+# bare instance; QFORGE_VULKAN_DEVICE and VK_* variables pass through to tests.
+llvm_config.with_system_environment(["QFORGE_VULKAN_DEVICE"])
+def _vulkan_devices():
+    class _InstanceCreateInfo(ctypes.Structure):
+        _fields_ = [("sType", ctypes.c_int), ("pNext", ctypes.c_void_p),
+                    ("flags", ctypes.c_uint32), ("pApplicationInfo", ctypes.c_void_p),
+                    ("enabledLayerCount", ctypes.c_uint32), ("ppEnabledLayerNames", ctypes.c_void_p),
+                    ("enabledExtensionCount", ctypes.c_uint32), ("ppEnabledExtensionNames", ctypes.c_void_p)]
+    try:
+        vk = ctypes.CDLL("libvulkan.so.1")
+    except OSError:
+        return 0
+    info = _InstanceCreateInfo(1, None, 0, None, 0, None, 0, None)  # VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO
+    instance = ctypes.c_void_p()
+    if vk.vkCreateInstance(ctypes.byref(info), None, ctypes.byref(instance)) != 0:
+        return 0
+    count = ctypes.c_uint32(0)
+    vk.vkEnumeratePhysicalDevices(instance, ctypes.byref(count), None)
+    vk.vkDestroyInstance(instance, None)
+    return count.value
+if _vulkan_devices() > 0:
+    config.available_features.add("vulkan")
+# spirv-val (spirv-tools) validates every generated SPIR-V module.
+if shutil.which("spirv-val"):
+    config.available_features.add("spirv-val")

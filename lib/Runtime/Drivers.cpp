@@ -65,10 +65,13 @@ bool readReferences(const RunOptions &options, const FunctionSignature &sig,
 
 /// Warm-up, then `runs` timed calls; prints median / min and GOPS.
 void benchmark(const BoundCall &call, unsigned runs,
-               const FunctionSignature &sig, llvm::raw_ostream &out) {
+               const FunctionSignature &sig, bool vulkanKernels,
+               llvm::raw_ostream &out) {
   unsigned warmup = std::clamp(runs / 10, 1u, 10u);
   for (unsigned i = 0; i < warmup; ++i)
     call.invoke();
+  if (vulkanKernels)
+    vulkan::resetKernelTime();
   std::vector<double> ms;
   for (unsigned i = 0; i < runs; ++i) {
     auto start = std::chrono::steady_clock::now();
@@ -92,6 +95,15 @@ void benchmark(const BoundCall &call, unsigned runs,
     out << "  GOPS: "
         << llvm::format("%.4g", sig.matmulOps / (median * 1e-3) / 1e9) << " ("
         << sig.matmulOps << " matmul ops per run, at the median)\n";
+  if (vulkanKernels) {
+    uint64_t dispatches = vulkan::dispatchCount();
+    out << "  vulkan kernels: " << dispatches / runs
+        << (dispatches / runs == 1 ? " dispatch" : " dispatches")
+        << " per run, "
+        << llvm::format("%.4g", vulkan::kernelTimeMs() / runs)
+        << " ms per run (device timestamps, mean) on "
+        << vulkan::deviceName() << "\n";
+  }
 }
 
 } // namespace
@@ -199,7 +211,8 @@ int qforge::runModuleOnCPU(const RunOptions &options, llvm::raw_ostream &out,
     return failWith(call.takeError());
 
   if (options.bench > 0)
-    benchmark(*call, options.bench, sig, out);
+    benchmark(*call, options.bench, sig,
+              (*module)->usesVulkanRuntime(), out);
   else
     call->invoke();
 

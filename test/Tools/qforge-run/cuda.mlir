@@ -6,4 +6,4 @@
 // NODRIVER: gpu.binary @qf_cuda_kernels
 // NODRIVER: qforge-run: error: {{.*}}cuda.mlir: --target cuda: cannot load the CUDA driver libcuda.so.1
 // RUN: not qforge-run %S/../qforge-translate/cuda.mlir --target tpu 2>&1 | FileCheck %s --check-prefix=TARGET
-// TARGET: qforge-run: error: --target must be x86 or cuda, not 'tpu'
+// TARGET: qforge-run: error: --target must be x86, cuda or vulkan, not 'tpu'

@@ -8,7 +8,7 @@
 // CHECK-DAG: U mgpuModuleLoad
 // CHECK-DAG: U mgpuMemcpy
 // RUN: not qforge-translate %s --emit=object --target=tpu -o %t.bad.o 2>&1 | FileCheck %s --check-prefix=BAD
-// BAD: qforge-translate: error: --target must be x86 or cuda, not 'tpu'
+// BAD: qforge-translate: error: --target must be x86, cuda or vulkan, not 'tpu'
 
 func.func @gemm(%x: tensor<8x64xf32>) -> tensor<8x32xi32> {
   %wf = arith.constant dense<3.0> : tensor<32x64xf32>
