@@ -373,6 +373,155 @@ public:
     return func;
   }
 
+  /// The weight-only kernel: Y[m, n] (f32) = sum over k, increasing, of
+  /// X[m, k] * (f32(w - zw) * sw), one invocation per output. Tiles of X and
+  /// of the dequantized weights in workgroup memory; the inner loop stops at
+  /// K, so every output sees exactly the reference's additions, in its order.
+  gpu::GPUFuncOp buildFloat(gpu::GPUModuleOp gpuModule, StringRef name) {
+    MLIRContext *ctx = b.getContext();
+    Type f32 = b.getF32Type();
+    auto flat = [&](int64_t size, Type elem) {
+      return MemRefType::get({size}, elem);
+    };
+    int64_t groups = c.groups();
+    auto type = FunctionType::get(
+        ctx,
+        {flat(c.m * c.k, f32), flat(c.n * c.wordsPerRow(), i32),
+         flat(groups * c.n, i32), flat(groups * c.n, f32),
+         flat(c.m * c.n, f32)},
+        {});
+    OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
+    auto func = gpu::GPUFuncOp::create(mb, gpuModule.getLoc(), name, type);
+    func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), mb.getUnitAttr());
+    func->setAttr(spirv::getEntryPointABIAttrName(),
+                  spirv::getEntryPointABIAttr(
+                      ctx, {int32_t(c.tn), int32_t(c.tm), 1}));
+    b.setInsertionPointToStart(&func.getBody().front());
+    Value x = func.getArgument(0), w = func.getArgument(1),
+          zw = func.getArgument(2), sw = func.getArgument(3),
+          out = func.getArgument(4);
+    auto wg = spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Workgroup);
+    int64_t tk = c.tkWords;
+    Value xTile = memref::AllocOp::create(
+        b, MemRefType::get({c.tm * tk}, f32, AffineMap(), wg));
+    Value wTile = memref::AllocOp::create(
+        b, MemRefType::get({c.tn * tk}, f32, AffineMap(), wg));
+    Value tx = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+    Value ty = gpu::ThreadIdOp::create(b, gpu::Dimension::y);
+    Value rowBase = mul(gpu::BlockIdOp::create(b, gpu::Dimension::y), idx(c.tm));
+    Value colBase = mul(gpu::BlockIdOp::create(b, gpu::Dimension::x), idx(c.tn));
+    Value row = add(rowBase, ty), col = add(colBase, tx);
+    Value tid = add(mul(ty, idx(c.tn)), tx);
+    auto fzero = [&](OpBuilder &ob, Location l) -> Value {
+      return arith::ConstantFloatOp::create(ob, l, ob.getF32Type(),
+                                            APFloat(0.0f));
+    };
+    auto guardedF = [&](Value valid,
+                        function_ref<Value(ImplicitLocOpBuilder &)> load) {
+      return scf::IfOp::create(
+                 b, valid,
+                 [&](OpBuilder &ob, Location l) {
+                   ImplicitLocOpBuilder ib(l, ob);
+                   scf::YieldOp::create(ib, load(ib));
+                 },
+                 [&](OpBuilder &ob, Location l) {
+                   scf::YieldOp::create(ob, l, ValueRange{fzero(ob, l)});
+                 })
+          .getResult(0);
+    };
+    int64_t tiles = (c.k + tk - 1) / tk;
+    auto loop = scf::ForOp::create(
+        b, idx(0), idx(tiles), idx(1), ValueRange{fzero(b, b.getLoc())},
+        [&](OpBuilder &tb, Location tl, Value t, ValueRange iter) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(tb.getInsertionBlock(), tb.getInsertionPoint());
+          Value k0 = mul(t, idx(tk));
+          strided(tid, c.tm * tk, [&](Value e) {
+            Value grow = add(rowBase, arith::DivUIOp::create(b, e, idx(tk)));
+            Value k = add(k0, arith::RemUIOp::create(b, e, idx(tk)));
+            Value valid = arith::AndIOp::create(b, lt(grow, idx(c.m)),
+                                                lt(k, idx(c.k)));
+            Value v = guardedF(valid, [&](ImplicitLocOpBuilder &ib) -> Value {
+              return memref::LoadOp::create(
+                  ib, x,
+                  ValueRange{arith::AddIOp::create(
+                      ib,
+                      arith::MulIOp::create(
+                          ib, grow, arith::ConstantIndexOp::create(ib, c.k)),
+                      k)});
+            });
+            memref::StoreOp::create(b, v, xTile, e);
+          });
+          strided(tid, c.tn * tk, [&](Value e) {
+            Value gcol = add(colBase, arith::DivUIOp::create(b, e, idx(tk)));
+            Value k = add(k0, arith::RemUIOp::create(b, e, idx(tk)));
+            Value valid = arith::AndIOp::create(b, lt(gcol, idx(c.n)),
+                                                lt(k, idx(c.k)));
+            Value v = guardedF(valid, [&](ImplicitLocOpBuilder &ib) -> Value {
+              Value g = arith::DivUIOp::create(
+                  ib, k, arith::ConstantIndexOp::create(ib, c.groupSize));
+              Value centered = centeredWeight(ib, w, zw, g, gcol, k);
+              Value scale = memref::LoadOp::create(
+                  ib, sw,
+                  ValueRange{arith::AddIOp::create(
+                      ib,
+                      arith::MulIOp::create(
+                          ib, g, arith::ConstantIndexOp::create(ib, c.n)),
+                      gcol)});
+              // As the reference: f32(code - zp) * scale, one rounding.
+              return arith::MulFOp::create(
+                  ib, arith::SIToFPOp::create(ib, ib.getF32Type(), centered),
+                  scale);
+            });
+            memref::StoreOp::create(b, v, wTile, e);
+          });
+          gpu::BarrierOp::create(b);
+          // Only the k < K of this tile: no extra "+ 0" that could turn a
+          // -0 sum into +0.
+          Value count = arith::MinUIOp::create(
+              b, idx(tk), arith::SubIOp::create(b, idx(c.k), k0));
+          auto inner = scf::ForOp::create(
+              b, idx(0), count, idx(1), ValueRange{iter[0]},
+              [&](OpBuilder &ib0, Location il, Value kk, ValueRange acc) {
+                ImplicitLocOpBuilder ib(il, ib0);
+                Value xv = memref::LoadOp::create(
+                    ib, xTile,
+                    ValueRange{arith::AddIOp::create(
+                        ib,
+                        arith::MulIOp::create(
+                            ib, ty, arith::ConstantIndexOp::create(ib, tk)),
+                        kk)});
+                Value wv = memref::LoadOp::create(
+                    ib, wTile,
+                    ValueRange{arith::AddIOp::create(
+                        ib,
+                        arith::MulIOp::create(
+                            ib, tx, arith::ConstantIndexOp::create(ib, tk)),
+                        kk)});
+                Value p = arith::MulFOp::create(ib, xv, wv);
+                scf::YieldOp::create(
+                    ib, ValueRange{arith::AddFOp::create(ib, acc[0], p)});
+              });
+          gpu::BarrierOp::create(b);
+          scf::YieldOp::create(b, inner.getResult(0));
+        });
+    Value inRange =
+        arith::AndIOp::create(b, lt(row, idx(c.m)), lt(col, idx(c.n)));
+    scf::IfOp::create(b, inRange, [&](OpBuilder &sb, Location sl) {
+      ImplicitLocOpBuilder ib(sl, sb);
+      memref::StoreOp::create(
+          ib, loop.getResult(0), out,
+          ValueRange{arith::AddIOp::create(
+              ib,
+              arith::MulIOp::create(ib, row,
+                                    arith::ConstantIndexOp::create(ib, c.n)),
+              col)});
+      scf::YieldOp::create(ib);
+    });
+    gpu::ReturnOp::create(b);
+    return func;
+  }
+
 private:
   ImplicitLocOpBuilder &b;
   const KernelConfig &c;
@@ -387,7 +536,9 @@ struct DefineVulkanKernelsPass
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> stubs;
     module.walk([&](func::FuncOp f) {
-      if (f->hasAttr(qf::kVulkanKernelAttr) && f.isExternal())
+      if ((f->hasAttr(qf::kVulkanKernelAttr) ||
+           f->hasAttr(qf::kVulkanFloatKernelAttr)) &&
+          f.isExternal())
         stubs.push_back(f);
     });
     if (stubs.empty())
@@ -406,23 +557,31 @@ struct DefineVulkanKernelsPass
         qf::detail::getOrCreateGPUModule(module, "qf_vulkan_kernels");
     gpuModule.setTargetsAttr(ArrayAttr::get(&getContext(), {env}));
     for (func::FuncOp stub : stubs) {
-      auto shape = stub->getAttrOfType<DenseI64ArrayAttr>(qf::kVulkanKernelAttr);
-      if (!shape || shape.size() != 8 || shape[0] < 1 || shape[1] < 1 ||
-          shape[2] < 1 || shape[3] < 1 || shape[2] % shape[3] ||
-          shape[4] < 1 || shape[4] > 8) {
-        stub.emitError() << "malformed " << qf::kVulkanKernelAttr;
+      bool isFloat = stub->hasAttr(qf::kVulkanFloatKernelAttr);
+      StringRef attrName =
+          isFloat ? qf::kVulkanFloatKernelAttr : qf::kVulkanKernelAttr;
+      auto shape = stub->getAttrOfType<DenseI64ArrayAttr>(attrName);
+      if (!shape || shape.size() != (isFloat ? 6u : 8u) || shape[0] < 1 ||
+          shape[1] < 1 || shape[2] < 1 || shape[3] < 1 ||
+          shape[2] % shape[3] || shape[4] < 1 || shape[4] > 8) {
+        stub.emitError() << "malformed " << attrName;
         return signalPassFailure();
       }
-      KernelConfig config = configure(shape.asArrayRef(), hasDot);
+      SmallVector<int64_t, 8> fields(shape.asArrayRef());
+      if (isFloat)
+        fields.append({0, 0}); // no activation sign, no dot product
+      KernelConfig config = configure(fields, hasDot && !isFloat);
       ImplicitLocOpBuilder b(stub.getLoc(), &getContext());
-      gpu::GPUFuncOp kernel = KernelBuilder(b, config).build(
-          gpuModule, (stub.getName() + "_kernel").str());
+      KernelBuilder builder(b, config);
+      std::string name = (stub.getName() + "_kernel").str();
+      gpu::GPUFuncOp kernel = isFloat ? builder.buildFloat(gpuModule, name)
+                                      : builder.build(gpuModule, name);
       qf::detail::defineGPUHostStub(
           stub, kernel,
           {(config.n + config.tn - 1) / config.tn,
            (config.m + config.tm - 1) / config.tm, 1},
           {config.tn, config.tm, 1});
-      stub->removeAttr(qf::kVulkanKernelAttr);
+      stub->removeAttr(attrName);
     }
   }
 };

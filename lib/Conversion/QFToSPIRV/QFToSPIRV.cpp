@@ -341,14 +341,99 @@ struct LowerMatmulToVulkan : OpConversionPattern<MatmulOp> {
   }
 };
 
+/// qf.matmul with f32 activations and constant integer weights
+/// (weight-only) -> a Vulkan kernel that dequantizes the weights in
+/// workgroup memory and accumulates in the reference order (k increasing,
+/// no contraction), writing the f32 result.
+struct LowerWeightOnlyMatmulToVulkan : OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto lhsType = dyn_cast<RankedTensorType>(op.getLhs().getType());
+    if (!lhsType || !lhsType.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "activations are not f32");
+    if (!op.getAccType().isF32() ||
+        !op.getResult().getType().getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "accumulator or result not f32");
+    QTensorType rhsType = op.getRhs().getType();
+    qforge::Scheme rs = rhsType.getScheme().toScheme();
+    if (!rs.isInteger() || rs.bits > 8)
+      return rewriter.notifyMatchFailure(op, "weights are not integer codes");
+    auto cst = op.getRhs().getDefiningOp<ConstantOp>();
+    std::optional<std::vector<uint8_t>> bytes =
+        cst ? getBlobBytes(cst.getValue()) : std::nullopt;
+    if (!bytes)
+      return rewriter.notifyMatchFailure(op, "weights are not a dense constant");
+    std::optional<qforge::QuantizedTensor> w =
+        qforge::unpackBlob(bytes->data(), bytes->size(), rhsType.getDesc());
+    if (!w)
+      return rewriter.notifyMatchFailure(op, "invalid weight blob");
+    int64_t m = lhsType.getShape()[0], k = lhsType.getShape()[1];
+    int64_t n = op.getResult().getType().getShape()[1];
+    std::string why;
+    std::optional<PackedWeights> packed =
+        packWeights(*w, n, k, op.getTransposeRhs(), why);
+    if (!packed)
+      return rewriter.notifyMatchFailure(op, why);
+
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    Type i32 = b.getI32Type(), f32 = b.getF32Type();
+    bool signedW = rs.format == qforge::ElementFormat::SInt;
+    auto module = op->getParentOfType<ModuleOp>();
+    func::FuncOp kernel;
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      std::string name = "__qf_vk_wgemm_" + std::to_string(m) + "x" +
+                         std::to_string(n) + "x" + std::to_string(k) + "_g" +
+                         std::to_string(packed->groupSize) + "_w" +
+                         (signedW ? "s" : "u") + std::to_string(rs.bits);
+      kernel = qf::detail::getOrDeclareKernel(
+          module, name,
+          {MemRefType::get({m * k}, f32),
+           MemRefType::get({n * packed->wordsPerRow}, i32),
+           MemRefType::get({packed->groups * n}, i32),
+           MemRefType::get({packed->groups * n}, f32),
+           MemRefType::get({m * n}, f32)},
+          kVulkanFloatKernelAttr,
+          {m, n, k, packed->groupSize, rs.bits, signedW ? 1 : 0});
+    }
+    Value x = tensor::CollapseShapeOp::create(
+        b, RankedTensorType::get({m * k}, f32), adaptor.getLhs(),
+        SmallVector<ReassociationIndices>{{0, 1}});
+    SmallVector<Value> tensors = {
+        x, constantVector(b, i32, ArrayRef(packed->words)),
+        constantVector(b, i32, ArrayRef(packed->zeroPoints)),
+        constantVector(b, f32, ArrayRef(packed->scales))};
+    SmallVector<Value> buffers;
+    for (Value t : tensors) {
+      auto tt = cast<RankedTensorType>(t.getType());
+      buffers.push_back(bufferization::ToBufferOp::create(
+          b, MemRefType::get(tt.getShape(), tt.getElementType()), t,
+          /*readOnly=*/true));
+    }
+    Value yBuf = memref::AllocOp::create(b, MemRefType::get({m * n}, f32));
+    buffers.push_back(yBuf);
+    func::CallOp::create(b, kernel, buffers);
+    Value flat = bufferization::ToTensorOp::create(
+        b, RankedTensorType::get({m * n}, f32), yBuf, /*restrict=*/true,
+        /*writable=*/true);
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, RankedTensorType::get({m, n}, f32), flat,
+        SmallVector<ReassociationIndices>{{0, 1}});
+    return success();
+  }
+};
+
 struct ConvertQFToSPIRVPass
     : qf::impl::ConvertQFToSPIRVPassBase<ConvertQFToSPIRVPass> {
   void runOnOperation() override {
     qf::QFBlobTypeConverter converter;
     RewritePatternSet patterns(&getContext());
     qf::populateQFToLinalgPatterns(converter, patterns);
-    patterns.add<LowerMatmulToVulkan>(converter, &getContext(),
-                                      /*benefit=*/2);
+    patterns.add<LowerMatmulToVulkan, LowerWeightOnlyMatmulToVulkan>(
+        converter, &getContext(), /*benefit=*/2);
     if (failed(qf::applyQFConversion(getOperation(), converter,
                                      std::move(patterns))))
       signalPassFailure();

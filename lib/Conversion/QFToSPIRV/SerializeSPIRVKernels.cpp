@@ -52,6 +52,13 @@ struct SerializeSPIRVKernelsPass
                         << " for this SPIR-V module";
         return signalPassFailure();
       }
+      pruneInterfaces(spv);
+      // qforge's kernels do their float arithmetic in the reference's order
+      // and roundings: no fusing of a multiply and an add by the driver.
+      spv.walk([&](Operation *op) {
+        if (isa<spirv::FMulOp, spirv::FAddOp, spirv::FSubOp>(op))
+          op->setAttr("no_contraction", UnitAttr::get(&getContext()));
+      });
       SmallVector<uint32_t, 0> words;
       if (failed(spirv::serialize(spv, words)))
         return signalPassFailure();
@@ -70,6 +77,30 @@ struct SerializeSPIRVKernelsPass
                             b.getArrayAttr({object}));
       gpuModule.erase();
       spv.erase();
+    }
+  }
+
+  /// spirv-lower-abi-attrs lists every global variable an entry point uses
+  /// when the target environment is SPIR-V 1.4 or later, but
+  /// spirv-update-vce may then lower the module's version below 1.4 (a
+  /// kernel without 1.4 features), where only Input and Output variables
+  /// may be listed: drop the others.
+  void pruneInterfaces(spirv::ModuleOp spv) {
+    std::optional<spirv::VerCapExtAttr> vce = spv.getVceTriple();
+    if (!vce || vce->getVersion() >= spirv::Version::V_1_4)
+      return;
+    for (auto ep : spv.getBody()->getOps<spirv::EntryPointOp>()) {
+      SmallVector<Attribute> keep;
+      for (Attribute a : ep.getInterface()) {
+        auto var = SymbolTable::lookupNearestSymbolFrom<spirv::GlobalVariableOp>(
+            ep, cast<FlatSymbolRefAttr>(a));
+        auto ptr = var ? dyn_cast<spirv::PointerType>(var.getType())
+                       : spirv::PointerType();
+        if (!ptr || ptr.getStorageClass() == spirv::StorageClass::Input ||
+            ptr.getStorageClass() == spirv::StorageClass::Output)
+          keep.push_back(a);
+      }
+      ep.setInterfaceAttr(ArrayAttr::get(spv.getContext(), keep));
     }
   }
 

@@ -42,14 +42,30 @@ func.func @wide(%a: !qf.qtensor<2x4xf32, #qf.scheme<i8, axis = 0>>) -> tensor<2x
 
 // -----
 
-// Float activations (weight-only quantization) stay on the host: the
-// reference lowering, no kernel.
+// Weight-only (f32 activations): the kernel dequantizes the weights and
+// accumulates in the reference's order, writing the f32 result directly.
 // CHECK-LABEL: func.func @weight_only
-// CHECK-NOT: __qf_vk_gemm
-// CHECK: linalg.generic
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>)
+// CHECK: %[[XF:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0, 1]] : tensor<2x4xf32> into tensor<8xf32>
+// CHECK: call @__qf_vk_wgemm_2x3x4_g4_ws4(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (memref<8xf32>, memref<3xi32>, memref<3xi32>, memref<3xf32>, memref<6xf32>) -> ()
+// CHECK: tensor.expand_shape
+// CHECK: attributes {qf.vulkan_float_kernel = array<i64: 2, 3, 4, 4, 4, 1>}
 func.func @weight_only(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   %wf = arith.constant dense<[[1.0, -2.0, 3.0], [0.5, 0.25, -0.5], [2.0, 9.0, -1.0], [-3.0, 1.0, 0.5]]> : tensor<4x3xf32>
   %w = qf.quantize %wf : tensor<4x3xf32> -> !qf.qtensor<4x3xf32, #qf.scheme<i4, axis = 1>>
   %y = qf.matmul %x, %w acc(f32) : tensor<2x4xf32>, !qf.qtensor<4x3xf32, #qf.scheme<i4, axis = 1>> -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// f16 activations stay on the host: the reference lowering, no kernel.
+// CHECK-LABEL: func.func @half
+// CHECK-NOT: __qf_vk_
+// CHECK: linalg.generic
+func.func @half(%x: tensor<2x4xf16>) -> tensor<2x3xf16> {
+  %wf = arith.constant dense<[[1.0, -2.0, 3.0], [0.5, 0.25, -0.5], [2.0, 9.0, -1.0], [-3.0, 1.0, 0.5]]> : tensor<4x3xf16>
+  %w = qf.quantize %wf : tensor<4x3xf16> -> !qf.qtensor<4x3xf16, #qf.scheme<i4, axis = 1>>
+  %y = qf.matmul %x, %w acc(f32) : tensor<2x4xf16>, !qf.qtensor<4x3xf16, #qf.scheme<i4, axis = 1>> -> tensor<2x3xf16>
+  return %y : tensor<2x3xf16>
 }

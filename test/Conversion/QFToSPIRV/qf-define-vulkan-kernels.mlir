@@ -1,5 +1,6 @@
 // RUN: qforge-opt %s -qf-define-vulkan-kernels | FileCheck %s
 // RUN: qforge-opt %s -qf-define-vulkan-kernels=target-env=vulkan-int8 | FileCheck %s --check-prefix=PLAIN
+// RUN: qforge-opt %s -qf-define-vulkan-kernels | FileCheck %s --check-prefix=FLOAT
 
 // A 3 x 5 x 8 matmul, signed 4-bit weights in groups of 4, unsigned
 // activations, centered weights fit in i8. With the DotProduct capability
@@ -33,3 +34,16 @@
 // PLAIN-NOT: spirv.SDot
 // PLAIN: arith.muli
 func.func private @stub(memref<24xi8>, memref<5xi32>, memref<10xi32>, memref<10xi32>, memref<3xi32>, memref<30xi32>) attributes {qf.vulkan_kernel = array<i64: 3, 5, 8, 4, 4, 1, 0, 1>}
+
+// Weight-only: f32 tiles, the weights dequantized while staged
+// (f32(w - zw) * scale), the inner loop bounded by K.
+// FLOAT: gpu.func @wstub_kernel(%{{.*}}: memref<40xf32>, %{{.*}}: memref<7xi32>, %{{.*}}: memref<14xi32>, %{{.*}}: memref<14xf32>, %{{.*}}: memref<35xf32>) kernel attributes {spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 4, 1]>}
+// FLOAT: memref.alloc() : memref<64xf32, #spirv.storage_class<Workgroup>>
+// FLOAT: memref.alloc() : memref<512xf32, #spirv.storage_class<Workgroup>>
+// FLOAT: arith.sitofp
+// FLOAT: arith.mulf
+// FLOAT: gpu.barrier
+// FLOAT: arith.minui
+// FLOAT: arith.mulf
+// FLOAT: arith.addf
+func.func private @wstub(memref<40xf32>, memref<7xi32>, memref<14xi32>, memref<14xf32>, memref<35xf32>) attributes {qf.vulkan_float_kernel = array<i64: 5, 7, 8, 4, 3, 0>}

@@ -12,6 +12,10 @@ namespace mlir::qf {
 /// centered weights fit in i8].
 constexpr char kVulkanKernelAttr[] = "qf.vulkan_kernel";
 
+/// Attribute of a Vulkan weight-only kernel stub (float activations):
+/// [M, N, K, group size G, weight bits, signed weights].
+constexpr char kVulkanFloatKernelAttr[] = "qf.vulkan_float_kernel";
+
 /// The SPIR-V target environment qf-lower-to-spirv uses by default: Vulkan
 /// 1.3 (SPIR-V 1.6) with 8-bit storage and the packed 4x8-bit integer dot
 /// product.

@@ -4,8 +4,9 @@ For every weight width in 2, 3, 4 and 8 bits, one module holds six quantized
 matmuls: weights per tensor, per column and in groups along K, symmetric and
 asymmetric, N x K (transpose_rhs) or K x N, with 8-bit activations of four
 schemes (u8/i8, per tensor/per row, sym/asym) and shapes that are not
-multiples of the kernel tiles (GEMV included). The 8-bit module also has a
-matmul with a raw i32 result. For each module the script checks that every
+multiples of the kernel tiles (GEMV included); and two weight-only matmuls
+(f32 activations). The 8-bit module also has a matmul with a raw i32
+result. For each module the script checks that every
 matmul became a Vulkan kernel, that every SPIR-V module of every target
 environment passes spirv-val, and that qforge-run --target vulkan gives
 exactly the bits of the CPU run in each target environment.
@@ -75,6 +76,29 @@ def module(bits, rng, path):
             % (i, i, i, " transpose_rhs" if transpose else "", qx, qw, m, n),
         ]
     count = len(cases)
+    # Weight-only: f32 activations, weights in groups along K (symmetric) and
+    # per column (asymmetric); the kernel dequantizes and accumulates in the
+    # reference's order.
+    for j, (m, k, n, ws, transpose) in enumerate(
+            [(6, 48, 19, "i%d, axis = 0, group = 16" % bits, False),
+             (1, 72, 45, "u%d, axis = 0, asym" % bits, True)]):
+        wshape = (n, k) if transpose else (k, n)
+        w = rng.normal(size=wshape).astype(np.float32)
+        x = rng.normal(size=(m, k)).astype(np.float32)
+        name = os.path.join(out, "b%d_xf%d.npy" % (bits, j))
+        np.save(name, x)
+        inputs.append(name)
+        wt = "%dx%dxf32" % wshape
+        qw = "!qf.qtensor<%s, #qf.scheme<%s>>" % (wt, ws)
+        args.append("%%xf%d: tensor<%dx%dxf32>" % (j, m, k))
+        results.append("tensor<%dx%dxf32>" % (m, n))
+        body += [
+            "  %%wff%d = arith.constant %s : tensor<%s>" % (j, dense(w), wt),
+            "  %%wq%d = qf.quantize %%wff%d : tensor<%s> -> %s" % (j, j, wt, qw),
+            "  %%yf%d = qf.matmul %%xf%d, %%wq%d%s acc(f32) : tensor<%dx%dxf32>, %s -> tensor<%dx%dxf32>"
+            % (j, j, j, " transpose_rhs" if transpose else "", m, k, qw, m, n),
+        ]
+    count += 2
     if bits == 8:
         # A raw i32 result: the kernel's sums, corrected for both zero points.
         m, k, n = 7, 52, 19
@@ -94,7 +118,8 @@ def module(bits, rng, path):
             % (qx, qw, m, n),
         ]
         count += 1
-    names = ["%%y%d" % i for i in range(len(cases))] + (["%yr"] if bits == 8 else [])
+    names = (["%%y%d" % i for i in range(len(cases))] + ["%yf0", "%yf1"] +
+             (["%yr"] if bits == 8 else []))
     text = "func.func @main(%s) -> (%s) {\n%s\n  return %s : %s\n}\n" % (
         ", ".join(args), ", ".join(results), "\n".join(body), ", ".join(names),
         ", ".join(results))
@@ -108,10 +133,14 @@ for bits in (2, 3, 4, 8):
     path = os.path.join(out, "w%d.mlir" % bits)
     inputs, count = module(bits, rng, path)
     converted = run([qforge_opt, path, "--canonicalize", "--convert-qf-to-spirv"])
-    kernels = converted.count("call @__qf_vk_gemm_")
+    kernels = (converted.count("call @__qf_vk_gemm_") +
+               converted.count("call @__qf_vk_wgemm_"))
     print("w%d: %d of %d matmuls on Vulkan kernels" % (bits, kernels, count))
     refs = [os.path.join(out, "w%d_ref%d.npy" % (bits, i)) for i in range(count)]
-    run([qforge_run, path, "--input", ",".join(inputs), "--output", ",".join(refs)])
+    # The reference lowering: a CPU without AVX-512 VNNI (whose weight-only
+    # kernel rounds differently).
+    run([qforge_run, path, "--cpu", "x86-64-v3", "--input", ",".join(inputs),
+         "--output", ",".join(refs)])
     for env in ENVS:
         dump = os.path.join(out, "spv_w%d_%s" % (bits, env))
         run([qforge_opt, path, "--qf-lower-to-spirv=target-env=%s dump-dir=%s" % (env, dump),
