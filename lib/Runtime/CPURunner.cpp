@@ -115,6 +115,36 @@ llvm::Error checkSpecs(llvm::ArrayRef<HostTensor> tensors,
 
 } // namespace
 
+llvm::Error qforge::lowerForTarget(LoadedModule &module,
+                                  const TargetOptions &options,
+                                  bool needDevice) {
+  const std::string &target = options.target;
+  if (target != "x86" && target != "cuda" && target != "vulkan")
+    return makeError("--target must be x86, cuda or vulkan, not '" + target +
+                     "'");
+  std::string why;
+  if (target == "vulkan") {
+    bool usable = vulkan::available(&why);
+    if (needDevice && !usable)
+      return makeError("--target vulkan: " + why);
+    std::string env = options.targetEnv;
+    if (env == "auto")
+      env = !usable || vulkan::supportsIntegerDotProduct() ? "vulkan-dot"
+            : vulkan::supports8BitStorage()                ? "vulkan-int8"
+                                                           : "vulkan-basic";
+    return module.lowerForVulkan(env, options.spirvDir);
+  }
+  if (target == "cuda") {
+    if (needDevice && !cuda::available(&why))
+      return makeError("--target cuda: " + why);
+    return module.lowerForCUDA(options.chip);
+  }
+  auto cpu = resolveCPU(options.cpu);
+  if (!cpu)
+    return cpu.takeError();
+  return module.lower(*cpu, options.threads);
+}
+
 void BoundCall::invoke() const {
   function(const_cast<void **>(packedArguments.data()));
 }

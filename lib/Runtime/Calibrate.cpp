@@ -93,6 +93,9 @@ bool readData(const std::vector<std::string> &paths, CalibrationData &data,
 struct MeasureOptions {
   std::string entry = "main";
   std::string cpu = "host";
+  /// Where the matmuls run (qforge eval --target).
+  std::string target = "x86";
+  std::string chip = "sm_90";
   unsigned threads = 1;
   bool progress = false;
   /// Only these observed names (all when empty).
@@ -170,9 +173,16 @@ measure(LoadedModule &module, const CalibrationData &data,
   auto cpu = resolveCPU(options.cpu);
   if (!cpu)
     return cpu.takeError();
-  if (llvm::Error e = module.lower(*cpu, options.threads))
+  TargetOptions target;
+  target.target = options.target;
+  target.cpu = *cpu;
+  target.threads = options.threads;
+  target.chip = options.chip;
+  if (llvm::Error e = lowerForTarget(module, target, /*needDevice=*/true))
     return std::move(e);
-  auto runner = CPURunner::create(module, sig, *cpu, options.threads);
+  auto runner = CPURunner::create(module, sig, *cpu, options.threads,
+                                  options.target == "cuda" ? options.chip
+                                                           : "");
   if (!runner)
     return runner.takeError();
   std::vector<HostTensor> inputs;
@@ -639,6 +649,10 @@ int qforge::quantizeModel(const QuantizeOptions &options,
     return fail("--bits must be 1.." + std::to_string(kMaxBits));
   if (options.budget < 0 || !std::isfinite(options.budget))
     return fail("--budget must be a positive number of bits per weight");
+  if (options.target != "x86" && options.target != "vulkan" &&
+      options.target != "cuda")
+    return fail("--target must be x86, vulkan or cuda, got '" +
+                options.target + "'");
   auto started = std::chrono::steady_clock::now();
 
   // Everything goes to a temporary directory next to OUTDIR, renamed into
@@ -724,17 +738,22 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   if (!writeFileAtomically(model, text, error))
     return fail(error);
   // The compiled artifact for this machine's CPU family (x86-64-v3, so that
-  // the object also runs elsewhere), with its C header.
+  // the object also runs elsewhere) and the target, with its C header.
   for (const char *emit : {"object", "header"}) {
     TranslateOptions to;
     to.module = model;
     to.emit = emit;
     to.cpu = "x86-64-v3";
+    to.target = options.target;
+    to.chip = options.chip;
+    if (options.target == "vulkan")
+      to.spirvDir = (tmp + "/kernels").str();
     to.output = (tmp + (std::string(emit) == "object" ? "/model.o"
                                                       : "/model.h"))
                     .str();
     if (translateModule(to, err) != 0)
-      return fail("compiling " + model + " failed (see above)");
+      return fail("compiling the quantized model for --target " +
+                  options.target + " failed (see above)");
   }
   if (std::error_code ec = llvm::sys::fs::rename(tmp, options.outdir))
     return fail("cannot rename " + tmp.str().str() + " to " + options.outdir +
@@ -811,6 +830,8 @@ int qforge::evaluateModel(const EvalOptions &options, llvm::raw_ostream &out,
   mo.progress = progressWanted(options.progress);
   mo.outputsOnly = true;
   mo.label = "evaluating";
+  mo.target = options.target;
+  mo.chip = options.chip;
   std::vector<float> outputs;
   std::vector<int64_t> shape;
   double seconds = 0;

@@ -199,7 +199,8 @@ llvm::Error LoadedModule::lowerForCUDA(llvm::StringRef chip) {
   });
 }
 
-llvm::Error LoadedModule::lowerForVulkan(llvm::StringRef targetEnv) {
+llvm::Error LoadedModule::lowerForVulkan(llvm::StringRef targetEnv,
+                                         llvm::StringRef spirvDir) {
   if (lowered)
     return vulkan ? llvm::Error::success()
                   : makeError(path + ": the module is already lowered for "
@@ -207,6 +208,7 @@ llvm::Error LoadedModule::lowerForVulkan(llvm::StringRef targetEnv) {
   if (llvm::Error e = lowerWith([&](OpPassManager &pm) {
         LowerToSPIRVOptions options;
         options.targetEnv = targetEnv.str();
+        options.dumpDir = spirvDir.str();
         buildLowerToSPIRVPipeline(pm, options);
       }))
     return e;

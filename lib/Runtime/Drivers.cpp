@@ -170,28 +170,15 @@ int qforge::runModuleOnCPU(const RunOptions &options, llvm::raw_ostream &out,
     return failWith(cpu.takeError());
   if (options.threads == 0)
     return fail("--num-threads must be at least 1");
-  if (options.target != "x86" && options.target != "cuda" &&
-      options.target != "vulkan")
-    return fail("--target must be x86, cuda or vulkan, not '" +
-                options.target + "'");
   std::string chip = options.target == "cuda" ? options.chip : "";
-  llvm::Error lowered = llvm::Error::success();
-  if (options.target == "vulkan") {
-    std::string why;
-    if (!vulkan::available(&why))
-      return fail("--target vulkan: " + why);
-    std::string env = options.targetEnv;
-    if (env == "auto")
-      env = vulkan::supportsIntegerDotProduct() ? "vulkan-dot"
-            : vulkan::supports8BitStorage()     ? "vulkan-int8"
-                                                : "vulkan-basic";
-    lowered = (*module)->lowerForVulkan(env);
-  } else {
-    lowered = chip.empty() ? (*module)->lower(*cpu, options.threads)
-                           : (*module)->lowerForCUDA(chip);
-  }
-  if (lowered)
-    return failWith(std::move(lowered));
+  TargetOptions target;
+  target.target = options.target;
+  target.cpu = *cpu;
+  target.threads = options.threads;
+  target.chip = options.chip;
+  target.targetEnv = options.targetEnv;
+  if (llvm::Error e = lowerForTarget(**module, target, /*needDevice=*/true))
+    return failWith(std::move(e));
   if (options.printIR) {
     (*module)->getModule()->print(out);
     out << "\n";
@@ -289,20 +276,13 @@ int qforge::translateModule(const TranslateOptions &options,
     return writeOutput(llvm::ArrayRef<char>(text.data(), text.size()));
   }
 
-  if (options.target != "x86" && options.target != "cuda" &&
-      options.target != "vulkan")
-    return failWith(llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "--target must be x86, cuda or vulkan, not '" + options.target +
-            "'"));
-  if (llvm::Error e =
-          options.target == "cuda"
-              ? (*module)->lowerForCUDA(options.chip)
-          : options.target == "vulkan"
-              ? (*module)->lowerForVulkan(options.targetEnv == "auto"
-                                              ? "vulkan-dot"
-                                              : options.targetEnv)
-              : (*module)->lower(*cpu))
+  TargetOptions target;
+  target.target = options.target;
+  target.cpu = *cpu;
+  target.chip = options.chip;
+  target.targetEnv = options.targetEnv;
+  target.spirvDir = options.spirvDir;
+  if (llvm::Error e = lowerForTarget(**module, target, /*needDevice=*/false))
     return failWith(std::move(e));
   auto tm = createX86TargetMachine(*cpu);
   if (!tm)

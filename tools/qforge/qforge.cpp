@@ -14,8 +14,11 @@
 //       float model or --sequential (each layer after the earlier ones are
 //       quantized).
 //
-// The quantization steps are qforge-opt passes and qforge-run for now
-// (docs/Tools.md); `quantize` and `eval` commands are planned.
+//   qforge quantize MODEL.onnx --calib DATA.npy -o OUTDIR
+//       the whole flow: calibration, allocation, rounding, a report, the
+//       model compiled for --target x86|vulkan|cuda.
+//   qforge eval OUTDIR|MODEL --data X.npy [--labels Y.npy]
+//       accuracy or bits per token, and latency, on --target.
 //
 //===----------------------------------------------------------------------===//
 
@@ -195,6 +198,17 @@ static cl::opt<unsigned> quantizeThreads("threads", cl::init(1),
                                          cl::sub(quantizeCmd));
 static cl::opt<bool> quantizeQuiet("quiet", cl::desc("No progress or summary"),
                                    cl::sub(quantizeCmd));
+static cl::opt<std::string> quantizeTarget(
+    "target", cl::init("x86"),
+    cl::desc("Where model.o runs the matmuls: x86 (default), vulkan (SPIR-V "
+             "embedded and in kernels/; link with QForgeRuntimeVulkan) or "
+             "cuda (cubin embedded, needs ptxas; link with "
+             "QForgeRuntimeCUDA)"),
+    cl::sub(quantizeCmd));
+static cl::opt<std::string>
+    quantizeChip("chip", cl::init("sm_90"),
+                 cl::desc("GPU architecture for --target cuda"),
+                 cl::sub(quantizeCmd));
 
 static cl::SubCommand evalCmd("eval", "Run a model over data and print its "
                                       "accuracy or bits per token, and "
@@ -218,6 +232,15 @@ static cl::opt<int64_t> evalBatch("batch", cl::init(64),
                                   cl::sub(evalCmd));
 static cl::opt<unsigned> evalThreads("threads", cl::init(1),
                                      cl::desc("Threads of the kernels"),
+                                     cl::sub(evalCmd));
+static cl::opt<std::string> evalTarget(
+    "target", cl::init("x86"),
+    cl::desc("Where the matmuls run: x86 (default), vulkan (this machine's "
+             "Vulkan device; QFORGE_VULKAN_DEVICE picks one) or cuda"),
+    cl::sub(evalCmd));
+static cl::opt<std::string> evalChip("chip", cl::init("sm_90"),
+                                     cl::desc("GPU architecture for --target "
+                                              "cuda"),
                                      cl::sub(evalCmd));
 
 static int fail(llvm::StringRef command, const llvm::Twine &msg) {
@@ -356,6 +379,8 @@ static int runQuantize() {
   options.group = quantizeGroup;
   options.method = quantizeMethod;
   options.activations = quantizeActivations;
+  options.target = quantizeTarget;
+  options.chip = quantizeChip;
   options.threads = quantizeThreads;
   options.progress = quantizeQuiet ? "off" : "auto";
   std::string summary;
@@ -382,6 +407,8 @@ static int runEval() {
   options.model = *module;
   options.data = evalData;
   options.labels = evalLabels;
+  options.target = evalTarget;
+  options.chip = evalChip;
   options.threads = evalThreads;
   return qforge::evaluateModel(options, llvm::outs(), llvm::errs());
 }
@@ -398,8 +425,10 @@ int main(int argc, char **argv) {
       "  qforge round MODEL.onnx|MODEL.mlir --calib DATA.npy -o OUT.mlir "
       "[--bits N] [--group G] [--method gptq|adaround] [--sequential]\n"
       "  qforge quantize MODEL.onnx --calib DATA.npy -o OUTDIR [--bits N | "
-      "--budget B] [--method gptq|adaround|rtn] [--activations none|int8]\n"
-      "  qforge eval OUTDIR|MODEL --data X.npy [--labels Y.npy]\n\n"
+      "--budget B] [--method gptq|adaround|rtn] [--activations none|int8] "
+      "[--target x86|vulkan|cuda]\n"
+      "  qforge eval OUTDIR|MODEL --data X.npy [--labels Y.npy] "
+      "[--target x86|vulkan|cuda]\n\n"
       "Run `qforge COMMAND --help` for the options of a command.\n");
   if (importCmd)
     return runImport();

@@ -32,6 +32,29 @@ class ExecutionEngine;
 
 namespace qforge {
 
+/// Where a module's matmuls run, and how it is compiled for that.
+struct TargetOptions {
+  /// "x86" (the CPU alone), "vulkan" or "cuda".
+  std::string target = "x86";
+  /// The host CPU ("host" or an LLVM CPU name, resolved).
+  std::string cpu = "host";
+  unsigned threads = 1;
+  /// GPU architecture for "cuda".
+  std::string chip = "sm_90";
+  /// SPIR-V target environment for "vulkan"; "auto": the richest preset the
+  /// device supports (vulkan-dot when no device is needed or present).
+  std::string targetEnv = "auto";
+  /// Also write the SPIR-V modules of "vulkan" to this directory.
+  std::string spirvDir;
+};
+
+/// Checks the target name and lowers `module` for it (qf-lower-to-x86,
+/// -spirv or -nvvm). With `needDevice`, also checks that the target's device
+/// can be used here (a Vulkan device, a CUDA driver) and fails clearly
+/// otherwise.
+llvm::Error lowerForTarget(LoadedModule &module, const TargetOptions &target,
+                           bool needDevice);
+
 /// A call with its arguments bound to buffers; invoke() may be repeated.
 /// The buffers must outlive it.
 class BoundCall {

@@ -84,7 +84,9 @@ public:
   /// `targetEnv` (a preset such as vulkan-dot, or a #spirv.target_env
   /// attribute), the rest host code. The generated code calls qforge's Vulkan
   /// runtime (QForgeRuntimeVulkan, the qfvk* functions).
-  llvm::Error lowerForVulkan(llvm::StringRef targetEnv);
+  /// With `spirvDir`, the SPIR-V modules are also written there (NAME.spv).
+  llvm::Error lowerForVulkan(llvm::StringRef targetEnv,
+                             llvm::StringRef spirvDir = "");
   /// Whether the module was lowered for the Vulkan runtime.
   bool usesVulkanRuntime() const { return vulkan; }
   /// The OpenMP threads the module was lowered for (1: no OpenMP runtime).

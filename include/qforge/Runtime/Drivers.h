@@ -146,6 +146,11 @@ struct QuantizeOptions {
   std::string method = "gptq";
   /// "none" or "int8" (static per-tensor, min/max ranges).
   std::string activations = "none";
+  /// Where model.o runs its matmuls: "x86", "vulkan" (SPIR-V embedded, also
+  /// written to kernels/; link with QForgeRuntimeVulkan) or "cuda" (cubin
+  /// embedded; needs ptxas; link with QForgeRuntimeCUDA).
+  std::string target = "x86";
+  std::string chip = "sm_90";
   unsigned threads = 1;
   std::string progress = "auto";
   std::string tool = "qforge quantize";
@@ -164,6 +169,10 @@ struct EvalOptions {
   /// Integer labels: [N] for classification logits [B, C] (top-1
   /// accuracy), [N, T] for next-token logits [B, T, V] (bits per token).
   std::string labels;
+  /// Where the matmuls run: "x86", "vulkan" or "cuda" (this machine's
+  /// device).
+  std::string target = "x86";
+  std::string chip = "sm_90";
   unsigned threads = 1;
   std::string progress = "auto";
   std::string tool = "qforge eval";
@@ -186,6 +195,8 @@ struct TranslateOptions {
   std::string target = "x86";
   std::string chip = "sm_90";
   std::string targetEnv = "auto";
+  /// For "vulkan": also write the SPIR-V modules to this directory.
+  std::string spirvDir;
   /// "-" for stdout.
   std::string output = "-";
 };
