@@ -18,7 +18,9 @@ build="${1:-$here/build}"
 # (/usr/share/games/fortunes).
 # libvulkan-dev, mesa-vulkan-drivers, spirv-tools: the Vulkan runtime builds
 # on the loader; lavapipe (a CPU Vulkan 1.3 device in mesa-vulkan-drivers)
-# runs the Vulkan tests; spirv-val checks every generated SPIR-V module. Retraining the example models
+# runs the Vulkan tests; spirv-val checks every generated SPIR-V module.
+# chromium: the test that opens qforge quantize's report.html in a headless
+# browser and checks that it renders (about 80 MB to download). Retraining the example models
 # (examples/models/*.py) also needs python3-torch, which is not installed
 # here: the trained .onnx files are committed.
 packages=(
@@ -32,6 +34,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx dataset-fashion-mnist
   fortunes
   libvulkan-dev mesa-vulkan-drivers spirv-tools
+  chromium
 )
 
 missing=()

@@ -82,3 +82,10 @@ if _vulkan_devices() > 0:
 # spirv-val (spirv-tools) validates every generated SPIR-V module.
 if shutil.which("spirv-val"):
     config.available_features.add("spirv-val")
+
+# A headless Chromium renders qforge quantize's HTML report in a test.
+if shutil.which("chromium"):
+    config.available_features.add("chromium")
+    config.substitutions.append(("%chromium", shutil.which("chromium") +
+        " --headless --no-sandbox --disable-gpu --no-first-run"
+        " --disable-background-networking --disable-component-update --disable-sync"))

@@ -23,6 +23,7 @@
 #include "qforge/Quantization/Scheme.h"
 #include "qforge/Dialect/QF/IR/QFBlob.h"
 #include "qforge/Runtime/CPURunner.h"
+#include "qforge/Runtime/Report.h"
 #include "qforge/Support/FileIO.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -377,6 +378,139 @@ llvm::Error measureGains(const std::string &stateText,
   return llvm::Error::success();
 }
 
+/// Reads integer labels for `samples` samples.
+bool readLabels(const std::string &path, int64_t samples, NpyArray &labels,
+                std::string &error) {
+  if (!readNpyFile(path, labels, error))
+    return false;
+  if (labels.dtype != NpyDType::I64 && labels.dtype != NpyDType::I32) {
+    error = path + ": labels must be int64 or int32, got " + labels.describe();
+    return false;
+  }
+  if (labels.shape.empty() || labels.shape[0] != samples) {
+    error = path + ": " + labels.describe() + " for " +
+            std::to_string(samples) + " samples";
+    return false;
+  }
+  return true;
+}
+
+/// A model's quality on labelled data.
+struct Score {
+  std::string metric; ///< "accuracy" or "bits_per_token"
+  double value = 0;
+};
+
+/// Top-1 accuracy of [B, C] outputs against [N] labels, or bits per token
+/// of [B, T, V] next-token logits against [N, T] labels.
+llvm::Expected<Score> scoreOutputs(const std::vector<float> &outputs,
+                                   const std::vector<int64_t> &shape,
+                                   const NpyArray &labels,
+                                   const std::string &labelsPath,
+                                   int64_t samples) {
+  auto error = [](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+  };
+  auto label = [&](int64_t i) -> int64_t {
+    if (labels.dtype == NpyDType::I64) {
+      int64_t v;
+      std::memcpy(&v, labels.data.data() + i * 8, 8);
+      return v;
+    }
+    int32_t v;
+    std::memcpy(&v, labels.data.data() + i * 4, 4);
+    return v;
+  };
+  if (shape.size() == 2 && labels.shape.size() == 1) {
+    int64_t classes = shape[1], correct = 0;
+    for (int64_t n = 0; n < samples; ++n) {
+      const float *row = outputs.data() + n * classes;
+      int64_t best = std::max_element(row, row + classes) - row;
+      correct += best == label(n);
+    }
+    return Score{"accuracy", double(correct) / double(samples)};
+  }
+  if (shape.size() == 3 && labels.shape.size() == 2 &&
+      labels.shape[1] == shape[1]) {
+    int64_t positions = shape[1], vocab = shape[2];
+    double total = 0;
+    for (int64_t p = 0; p < samples * positions; ++p) {
+      const float *row = outputs.data() + p * vocab;
+      double mx = *std::max_element(row, row + vocab), sum = 0;
+      for (int64_t v = 0; v < vocab; ++v)
+        sum += std::exp(double(row[v]) - mx);
+      int64_t y = label(p);
+      if (y < 0 || y >= vocab)
+        return error(labelsPath + ": label " + llvm::Twine(y) +
+                     " out of range for " + llvm::Twine(vocab) + " classes");
+      total += (std::log(sum) + mx - double(row[y])) / std::log(2.0);
+    }
+    return Score{"bits_per_token", total / double(samples * positions)};
+  }
+  return error(labelsPath + ": labels " + labels.describe() +
+               " do not fit outputs of shape " + formatNpyShape(shape) +
+               " (expected [N] for [B, C] or [N, T] for [B, T, V])");
+}
+
+/// A budget as the user wrote it: 2.5, 3.
+std::string budgetText(double budget) {
+  std::string text = llvm::formatv("{0:f3}", budget).str();
+  while (!text.empty() && text.back() == '0')
+    text.pop_back();
+  if (!text.empty() && text.back() == '.')
+    text.pop_back();
+  return text;
+}
+
+/// Sum of squared differences per sample.
+double outputError(const std::vector<float> &a, const std::vector<float> &b,
+                   int64_t samples) {
+  double sum = 0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    double d = double(a[i]) - double(b[i]);
+    sum += d * d;
+  }
+  return sum / double(samples);
+}
+
+/// The dequantized constant weights of every qf.matmul of `module`, in op
+/// order, as [K, N] row-major matrices.
+struct LayerWeights {
+  int64_t k = 0, n = 0;
+  std::vector<float> values;
+};
+std::vector<LayerWeights> quantizedLayerWeights(mlir::ModuleOp module) {
+  std::vector<LayerWeights> layers;
+  module.walk([&](mlir::qf::MatmulOp mm) {
+    auto cst = mm.getRhs().getDefiningOp<mlir::qf::ConstantOp>();
+    if (!cst)
+      return;
+    std::optional<std::vector<uint8_t>> bytes =
+        mlir::qf::getBlobBytes(cst.getValue());
+    mlir::qf::QTensorType type = mm.getRhs().getType();
+    if (!bytes || type.getRank() != 2)
+      return;
+    std::optional<QuantizedTensor> q =
+        unpackBlob(bytes->data(), bytes->size(), type.getDesc());
+    if (!q)
+      return;
+    std::vector<float> w = dequantize(*q);
+    int64_t rows = type.getShape()[0], cols = type.getShape()[1];
+    LayerWeights l;
+    if (mm.getTransposeRhs()) {
+      l.k = cols;
+      l.n = rows;
+      l.values = transposeMatrix(w, rows, cols);
+    } else {
+      l.k = rows;
+      l.n = cols;
+      l.values = std::move(w);
+    }
+    layers.push_back(std::move(l));
+  });
+  return layers;
+}
+
 /// Reports one error as "<tool>: error: <message>" (after flushing `out`)
 /// and gives the exit code 1.
 struct Failure {
@@ -630,6 +764,230 @@ int qforge::roundModel(const RoundModelOptions &options,
   return 0;
 }
 
+namespace {
+
+using QuantizeFn = llvm::function_ref<llvm::Expected<std::unique_ptr<
+    LoadedModule>>(unsigned bits, double budget, const std::string &report)>;
+
+/// Adds to the report of `qforge quantize` (report.json, written by
+/// qf-analyze-error) what running the models measures: the output error of
+/// the quantized model and of each layer alone against the float model on
+/// the calibration data, and with evaluation data the quality of the float
+/// and quantized models (and of the --curve budgets). Writes report.json and
+/// report.html into `dir`.
+llvm::Error analyzeQuantized(const QuantizeOptions &options,
+                             mlir::ModuleOp quantized,
+                             const std::string &modelPath,
+                             const std::string &reportPath,
+                             const std::string &dir, QuantizeFn quantizeWith,
+                             llvm::raw_ostream &err) {
+  auto error = [](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+  };
+  std::string text, problem;
+  if (!readFileBytes(reportPath, text, problem))
+    return error(problem);
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
+  if (!parsed)
+    return parsed.takeError();
+  llvm::json::Object *root = parsed->getAsObject();
+  if (!root)
+    return error(reportPath + ": not a JSON object");
+  llvm::json::Array *layers = root->getArray("layers");
+  llvm::json::Object *total = root->getObject("total");
+
+  MeasureOptions mo;
+  mo.threads = options.threads;
+  mo.progress = progressWanted(options.progress);
+  mo.outputsOnly = true;
+  // The first result of `module` over `data`.
+  auto run = [&](LoadedModule &module, const CalibrationData &data,
+                 const std::string &label, std::vector<float> &outputs,
+                 std::vector<int64_t> *shape = nullptr,
+                 double *seconds = nullptr) -> llvm::Error {
+    mo.label = label;
+    auto records =
+        measure(module, data, mo, err, nullptr, &outputs, seconds, shape);
+    if (!records)
+      return records.takeError();
+    if (outputs.empty())
+      return error("the model's first result is not a float tensor");
+    return llvm::Error::success();
+  };
+
+  if (options.measure != "none") {
+    CalibrationData cal;
+    if (!readData(options.calib, cal, problem))
+      return error(problem);
+    std::vector<float> baseline, outputs;
+    auto floatModel = LoadedModule::load(options.module);
+    if (!floatModel)
+      return floatModel.takeError();
+    if (llvm::Error e = run(**floatModel, cal, "measuring: float", baseline))
+      return e;
+    auto quantModel = LoadedModule::load(modelPath);
+    if (!quantModel)
+      return quantModel.takeError();
+    if (llvm::Error e = run(**quantModel, cal, "measuring: quantized", outputs))
+      return e;
+    llvm::json::Object measured{
+        {"data", "calibration"},
+        {"samples", cal.samples},
+        {"output_error", outputError(outputs, baseline, cal.samples)}};
+    std::vector<LayerWeights> weights = quantizedLayerWeights(quantized);
+    if (options.measure == "layers" && layers &&
+        layers->size() == weights.size()) {
+      // Each layer alone: the float model with that layer's weights replaced
+      // by their quantized values. Float matmuls and quantized layers are
+      // matched in op order (quantization rewrites in place) and by shape.
+      size_t next = 0;
+      for (size_t i = 0; i < weights.size(); ++i) {
+        auto copy = LoadedModule::load(options.module);
+        if (!copy)
+          return copy.takeError();
+        llvm::SmallVector<mlir::linalg::MatmulOp> candidates;
+        (*copy)->getModule().walk([&](mlir::linalg::MatmulOp mm) {
+          if (mm.getInputs().size() == 2 &&
+              mlir::qf::getConstantAttr(mm.getInputs()[1]))
+            candidates.push_back(mm);
+        });
+        mlir::linalg::MatmulOp layer;
+        for (; next < candidates.size() && !layer; ++next) {
+          auto type = mlir::dyn_cast<mlir::RankedTensorType>(
+              candidates[next].getInputs()[1].getType());
+          if (type && type.getElementType().isF32() && type.getRank() == 2 &&
+              type.getDimSize(0) == weights[i].k &&
+              type.getDimSize(1) == weights[i].n)
+            layer = candidates[next];
+        }
+        if (!layer)
+          break;
+        auto type =
+            mlir::cast<mlir::RankedTensorType>(layer.getInputs()[1].getType());
+        mlir::OpBuilder b(layer);
+        layer->setOperand(
+            1, mlir::arith::ConstantOp::create(
+                   b, layer.getLoc(), type,
+                   mlir::DenseElementsAttr::get(
+                       type, llvm::ArrayRef<float>(weights[i].values))));
+        std::vector<float> alone;
+        if (llvm::Error e =
+                run(**copy, cal,
+                    "measuring: layer " + std::to_string(i + 1) + "/" +
+                        std::to_string(weights.size()),
+                    alone))
+          return e;
+        if (auto *entry = (*layers)[i].getAsObject())
+          (*entry)["measured_output_error"] =
+              outputError(alone, baseline, cal.samples);
+      }
+    }
+    (*root)["measured"] = std::move(measured);
+  }
+
+  if (!options.evalData.empty()) {
+    CalibrationData ev;
+    NpyArray labels;
+    if (!readData(options.evalData, ev, problem) ||
+        !readLabels(options.evalLabels, ev.samples, labels, problem))
+      return error(problem);
+    llvm::json::Array points;
+    std::string metric;
+    auto addPoint = [&](LoadedModule &module, const std::string &label,
+                        double bits) -> llvm::Error {
+      std::vector<float> outputs;
+      std::vector<int64_t> shape;
+      double seconds = 0;
+      if (llvm::Error e = run(module, ev, "evaluating: " + label, outputs,
+                              &shape, &seconds))
+        return e;
+      auto score = scoreOutputs(outputs, shape, labels, options.evalLabels,
+                                ev.samples);
+      if (!score)
+        return score.takeError();
+      metric = score->metric;
+      points.push_back(llvm::json::Object{{"label", label},
+                                          {"average_bits", bits},
+                                          {"value", score->value},
+                                          {"seconds", seconds}});
+      return llvm::Error::success();
+    };
+    auto floatModel = LoadedModule::load(options.module);
+    if (!floatModel)
+      return floatModel.takeError();
+    if (llvm::Error e = addPoint(**floatModel, "fp32", 32.0))
+      return e;
+    auto quantModel = LoadedModule::load(modelPath);
+    if (!quantModel)
+      return quantModel.takeError();
+    double bits =
+        total ? total->getNumber("average_bits_per_weight").value_or(0) : 0;
+    if (llvm::Error e = addPoint(**quantModel, "quantized", bits))
+      return e;
+    for (double budget : options.curve) {
+      std::string curveReport =
+          dir + "/curve-" + budgetText(budget) + ".json";
+      auto model = quantizeWith(0, budget, curveReport);
+      if (!model)
+        return error("--curve " + budgetText(budget) + ": " +
+                     llvm::toString(model.takeError()));
+      std::string curveText;
+      if (!readFileBytes(curveReport, curveText, problem))
+        return error(problem);
+      llvm::sys::fs::remove(curveReport);
+      double curveBits = 0;
+      llvm::Expected<llvm::json::Value> v = llvm::json::parse(curveText);
+      if (!v)
+        return v.takeError();
+      if (auto *o = v->getAsObject()) {
+        if (auto *t = o->getObject("total"))
+          curveBits = t->getNumber("average_bits_per_weight").value_or(0);
+      }
+      if (llvm::Error e = addPoint(
+              **model, "budget " + budgetText(budget),
+              curveBits))
+        return e;
+    }
+    (*root)["evaluation"] = llvm::json::Object{
+        {"metric", metric},
+        {"data", options.evalData.front()},
+        {"samples", ev.samples},
+        {"points", std::move(points)}};
+  }
+
+  llvm::json::Object settings{{"model", options.source.empty()
+                                            ? options.module
+                                            : options.source},
+                              {"method", options.method},
+                              {"activations", options.activations},
+                              {"target", options.target}};
+  if (options.budget > 0)
+    settings["budget"] = options.budget;
+  else
+    settings["bits"] = int64_t(options.bits);
+  if (options.group > 0)
+    settings["group"] = options.group;
+  (*root)["settings"] = std::move(settings);
+
+  std::string json;
+  {
+    llvm::raw_string_ostream os(json);
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(*parsed)));
+    os << "\n";
+  }
+  if (!writeFileAtomically(reportPath, json, problem))
+    return error(problem);
+  llvm::Expected<llvm::json::Value> final = llvm::json::parse(json);
+  if (!final)
+    return final.takeError();
+  std::string html = renderReportHTML(*final->getAsObject());
+  if (!writeFileAtomically(dir + "/report.html", html, problem))
+    return error(problem);
+  return llvm::Error::success();
+}
+
+} // namespace
+
 int qforge::quantizeModel(const QuantizeOptions &options,
                           llvm::raw_ostream &out, llvm::raw_ostream &err) {
   Failure fail{out, err, options.tool};
@@ -653,6 +1011,17 @@ int qforge::quantizeModel(const QuantizeOptions &options,
       options.target != "cuda")
     return fail("--target must be x86, vulkan or cuda, got '" +
                 options.target + "'");
+  if (options.measure != "layers" && options.measure != "total" &&
+      options.measure != "none")
+    return fail("--measure must be layers, total or none, got '" +
+                options.measure + "'");
+  if (options.evalData.empty() != options.evalLabels.empty())
+    return fail("--eval-data and --eval-labels go together");
+  if (!options.curve.empty() && options.evalData.empty())
+    return fail("--curve needs --eval-data and --eval-labels");
+  for (double b : options.curve)
+    if (!(b > 0) || !std::isfinite(b))
+      return fail("--curve takes positive budgets in bits per weight");
   auto started = std::chrono::steady_clock::now();
 
   // Everything goes to a temporary directory next to OUTDIR, renamed into
@@ -684,36 +1053,45 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   if (calibrateModule(co, calOut, err) != 0)
     return 1;
 
-  auto loaded = LoadedModule::load(options.module);
+  // The float model, quantized with a uniform width or under a budget.
+  auto quantizeWith = [&](unsigned bits, double budget,
+                          const std::string &reportPath)
+      -> llvm::Expected<std::unique_ptr<LoadedModule>> {
+    auto loaded = LoadedModule::load(options.module);
+    if (!loaded)
+      return loaded.takeError();
+    if (llvm::Error e = (*loaded)->transform([&](mlir::OpPassManager &pm) {
+          pm.addPass(mlir::qf::createQFInstrumentPass());
+          mlir::qf::QFAttachCalibrationPassOptions attach;
+          attach.file = calibration;
+          pm.addPass(mlir::qf::createQFAttachCalibrationPass(attach));
+          mlir::qf::QFQuantizeWeightsPassOptions qw;
+          qw.bits = budget > 0 ? 8 : bits;
+          qw.group = options.group;
+          pm.addPass(mlir::qf::createQFQuantizeWeightsPass(qw));
+          if (budget > 0) {
+            mlir::qf::QFAllocateBitsPassOptions alloc;
+            alloc.budget = budget;
+            alloc.objective = "propagated";
+            alloc.candidates.assign(options.candidates.begin(),
+                                    options.candidates.end());
+            pm.addPass(mlir::qf::createQFAllocateBitsPass(alloc));
+          }
+          if (options.activations == "int8")
+            pm.addPass(mlir::qf::createQFQuantizeActivationsPass());
+          mlir::qf::QFAnalyzeErrorPassOptions analyze;
+          analyze.report = reportPath;
+          pm.addPass(mlir::qf::createQFAnalyzeErrorPass(analyze));
+          mlir::qf::QFRoundPassOptions round;
+          round.method = options.method;
+          pm.addPass(mlir::qf::createQFRoundPass(round));
+        }))
+      return std::move(e);
+    return std::move(*loaded);
+  };
+  auto loaded = quantizeWith(options.bits, options.budget, report);
   if (!loaded)
     return failWith(loaded.takeError());
-  if (llvm::Error e = (*loaded)->transform([&](mlir::OpPassManager &pm) {
-        pm.addPass(mlir::qf::createQFInstrumentPass());
-        mlir::qf::QFAttachCalibrationPassOptions attach;
-        attach.file = calibration;
-        pm.addPass(mlir::qf::createQFAttachCalibrationPass(attach));
-        mlir::qf::QFQuantizeWeightsPassOptions qw;
-        qw.bits = options.budget > 0 ? 8 : options.bits;
-        qw.group = options.group;
-        pm.addPass(mlir::qf::createQFQuantizeWeightsPass(qw));
-        if (options.budget > 0) {
-          mlir::qf::QFAllocateBitsPassOptions alloc;
-          alloc.budget = options.budget;
-          alloc.objective = "propagated";
-          alloc.candidates.assign(options.candidates.begin(),
-                                  options.candidates.end());
-          pm.addPass(mlir::qf::createQFAllocateBitsPass(alloc));
-        }
-        if (options.activations == "int8")
-          pm.addPass(mlir::qf::createQFQuantizeActivationsPass());
-        mlir::qf::QFAnalyzeErrorPassOptions analyze;
-        analyze.report = report;
-        pm.addPass(mlir::qf::createQFAnalyzeErrorPass(analyze));
-        mlir::qf::QFRoundPassOptions round;
-        round.method = options.method;
-        pm.addPass(mlir::qf::createQFRoundPass(round));
-      }))
-    return failWith(std::move(e));
   // The statistics have served their purpose (they stay in
   // calibration.safetensors): drop them from the module.
   (*loaded)->getModule().walk([](mlir::qf::ObserveOp o) {
@@ -755,6 +1133,10 @@ int qforge::quantizeModel(const QuantizeOptions &options,
       return fail("compiling the quantized model for --target " +
                   options.target + " failed (see above)");
   }
+  if (llvm::Error e = analyzeQuantized(options, (*loaded)->getModule(), model,
+                                       report, tmp.str().str(), quantizeWith,
+                                       err))
+    return failWith(std::move(e));
   if (std::error_code ec = llvm::sys::fs::rename(tmp, options.outdir))
     return fail("cannot rename " + tmp.str().str() + " to " + options.outdir +
                 ": " + ec.message());
@@ -815,16 +1197,9 @@ int qforge::evaluateModel(const EvalOptions &options, llvm::raw_ostream &out,
   if (!readData(options.data, data, error))
     return fail(error);
   NpyArray labels;
-  if (!options.labels.empty()) {
-    if (!readNpyFile(options.labels, labels, error))
-      return fail(error);
-    if (labels.dtype != NpyDType::I64 && labels.dtype != NpyDType::I32)
-      return fail(options.labels + ": labels must be int64 or int32, got " +
-                  labels.describe());
-    if (labels.shape.empty() || labels.shape[0] != data.samples)
-      return fail(options.labels + ": " + labels.describe() + " for " +
-                  std::to_string(data.samples) + " samples");
-  }
+  if (!options.labels.empty() &&
+      !readLabels(options.labels, data.samples, labels, error))
+    return fail(error);
   MeasureOptions mo;
   mo.threads = options.threads;
   mo.progress = progressWanted(options.progress);
@@ -842,49 +1217,12 @@ int qforge::evaluateModel(const EvalOptions &options, llvm::raw_ostream &out,
     return failWith(run.takeError());
   if (outputs.empty())
     return fail("the model's first result is not a float tensor");
-  auto label = [&](int64_t i) -> int64_t {
-    if (labels.dtype == NpyDType::I64) {
-      int64_t v;
-      std::memcpy(&v, labels.data.data() + i * 8, 8);
-      return v;
-    }
-    int32_t v;
-    std::memcpy(&v, labels.data.data() + i * 4, 4);
-    return v;
-  };
   if (!options.labels.empty()) {
-    if (shape.size() == 2 && labels.shape.size() == 1) {
-      int64_t classes = shape[1], correct = 0;
-      for (int64_t n = 0; n < data.samples; ++n) {
-        const float *row = outputs.data() + n * classes;
-        int64_t best = std::max_element(row, row + classes) - row;
-        correct += best == label(n);
-      }
-      out << llvm::format("accuracy: %.4f\n",
-                          double(correct) / double(data.samples));
-    } else if (shape.size() == 3 && labels.shape.size() == 2 &&
-               labels.shape[1] == shape[1]) {
-      int64_t positions = shape[1], vocab = shape[2];
-      double total = 0;
-      for (int64_t p = 0; p < data.samples * positions; ++p) {
-        const float *row = outputs.data() + p * vocab;
-        double mx = *std::max_element(row, row + vocab), sum = 0;
-        for (int64_t v = 0; v < vocab; ++v)
-          sum += std::exp(double(row[v]) - mx);
-        int64_t y = label(p);
-        if (y < 0 || y >= vocab)
-          return fail(options.labels + ": label " + std::to_string(y) +
-                      " out of range for " + std::to_string(vocab) +
-                      " classes");
-        total += (std::log(sum) + mx - double(row[y])) / std::log(2.0);
-      }
-      out << llvm::format("bits_per_token: %.4f\n",
-                          total / double(data.samples * positions));
-    } else {
-      return fail(options.labels + ": labels " + labels.describe() +
-                  " do not fit outputs of shape " + formatNpyShape(shape) +
-                  " (expected [N] for [B, C] or [N, T] for [B, T, V])");
-    }
+    auto score =
+        scoreOutputs(outputs, shape, labels, options.labels, data.samples);
+    if (!score)
+      return failWith(score.takeError());
+    out << score->metric << llvm::format(": %.4f\n", score->value);
   }
   int64_t batches = (data.samples + batch - 1) / batch;
   out << llvm::format("latency: %.2f ms per batch of %lld (%.1f us per "

@@ -134,6 +134,9 @@ LoadedModule::load(llvm::StringRef path) {
   DialectRegistry registry;
   registerRuntimeDialects(registry);
   loaded->context = std::make_unique<MLIRContext>(registry);
+  // Diagnostics name the problem; the whole module printed after them would
+  // drown it (qforge-opt's default too).
+  loaded->context->printOpOnDiagnostic(false);
   loaded->sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
 
   DiagnosticCapture diagnostics(loaded->sourceMgr, loaded->context.get());

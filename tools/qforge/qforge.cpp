@@ -159,8 +159,9 @@ static cl::list<std::string>
                   cl::sub(quantizeCmd));
 static cl::opt<std::string> quantizeOut(
     "o", cl::Required,
-    cl::desc("Output directory (new): model.mlir, calibration.safetensors, "
-             "report.json"),
+    cl::desc("Output directory (new): model.mlir, model.o, model.h, "
+             "calibration.safetensors, report.json, report.html (and kernels/ for "
+             "--target vulkan)"),
     cl::value_desc("dir"), cl::sub(quantizeCmd));
 static cl::opt<unsigned> quantizeBits("bits", cl::init(4),
                                       cl::desc("Uniform code width (default "
@@ -204,6 +205,26 @@ static cl::opt<std::string> quantizeTarget(
              "embedded and in kernels/; link with QForgeRuntimeVulkan) or "
              "cuda (cubin embedded, needs ptxas; link with "
              "QForgeRuntimeCUDA)"),
+    cl::sub(quantizeCmd));
+static cl::opt<std::string> quantizeMeasure(
+    "measure", cl::init("layers"),
+    cl::desc("Measured output error in the report: layers (default: the "
+             "quantized model and each layer alone, one run each over the "
+             "calibration data), total, or none"),
+    cl::sub(quantizeCmd));
+static cl::list<std::string> quantizeEvalData(
+    "eval-data", cl::CommaSeparated,
+    cl::desc("Labelled evaluation data (one .npy per model input): the "
+             "float and quantized models' quality go into the report"),
+    cl::sub(quantizeCmd));
+static cl::opt<std::string>
+    quantizeEvalLabels("eval-labels",
+                       cl::desc("Integer labels of --eval-data"),
+                       cl::sub(quantizeCmd));
+static cl::list<double> quantizeCurve(
+    "curve", cl::CommaSeparated,
+    cl::desc("More budgets (bits per weight) to quantize and evaluate for "
+             "the report's quality-against-bits plot"),
     cl::sub(quantizeCmd));
 static cl::opt<std::string>
     quantizeChip("chip", cl::init("sm_90"),
@@ -381,6 +402,11 @@ static int runQuantize() {
   options.activations = quantizeActivations;
   options.target = quantizeTarget;
   options.chip = quantizeChip;
+  options.measure = quantizeMeasure;
+  options.evalData = quantizeEvalData;
+  options.evalLabels = quantizeEvalLabels;
+  options.curve = quantizeCurve;
+  options.source = quantizeModelPath;
   options.threads = quantizeThreads;
   options.progress = quantizeQuiet ? "off" : "auto";
   std::string summary;

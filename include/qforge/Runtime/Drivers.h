@@ -132,8 +132,8 @@ struct QuantizeOptions {
   std::vector<std::string> calib;
   /// The output directory; it must not exist. It gets model.mlir (the
   /// quantized module), model.o and model.h (compiled for x86-64-v3, as
-  /// qforge-translate does), calibration.safetensors and report.json, or
-  /// nothing on failure.
+  /// qforge-translate does), calibration.safetensors, report.json and
+  /// report.html, or nothing on failure.
   std::string outdir;
   /// Uniform width, unless `budget` (average bits per weight) is set: then
   /// qf-allocate-bits{objective=propagated} chooses per layer.
@@ -151,6 +151,18 @@ struct QuantizeOptions {
   /// embedded; needs ptxas; link with QForgeRuntimeCUDA).
   std::string target = "x86";
   std::string chip = "sm_90";
+  /// Measured output error (sum of squared differences to the float
+  /// model's outputs per calibration sample) in the report: "layers" (the
+  /// whole model and each layer alone), "total" or "none".
+  std::string measure = "layers";
+  /// Labelled evaluation data: the float and quantized models' accuracy or
+  /// bits per token go into the report, with one more point per `curve`
+  /// budget (each a full allocation and rounding).
+  std::vector<std::string> evalData;
+  std::string evalLabels;
+  std::vector<double> curve;
+  /// The model as the user named it (for the report).
+  std::string source;
   unsigned threads = 1;
   std::string progress = "auto";
   std::string tool = "qforge quantize";
