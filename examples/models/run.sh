@@ -76,27 +76,43 @@ echo "Weight-only unless noted (w8a8: static int8 activations from the"
 echo "calibration file's ranges); per-output-column f32 scales."
 
 # The driver in one command: the MLP at an average of 3 bits per weight
-# (widths chosen by predicted output error, GPTQ), then evaluated.
+# (widths chosen by predicted output error, GPTQ), compiled for x86 and for
+# Vulkan, with its report (report.json, report.html); then evaluated with
+# the matmuls on the CPU and on the Vulkan device (lavapipe when there is no
+# GPU).
 echo
-echo "== qforge quantize --budget 3 (MLP), qforge eval on the 10,000 test images"
+echo "== qforge quantize --budget 3 --target x86,vulkan (MLP), qforge eval on the 10,000 test images"
 rm -rf "$out/mlp-q3"
 "$bin/qforge" quantize "$here/fashion_mlp.onnx" --calib "$out/fashion/calib_x.npy" \
-  --budget 3 --batch 10000 -o "$out/mlp-q3" --quiet
+  --budget 3 --batch 10000 --target x86,vulkan -o "$out/mlp-q3" --quiet
 fp32=$("$bin/qforge" eval "$here/fashion_mlp.onnx" --batch 10000 \
   --data "$out/fashion/test_x.npy" --labels "$out/fashion/test_y.npy")
 q3=$("$bin/qforge" eval "$out/mlp-q3" \
   --data "$out/fashion/test_x.npy" --labels "$out/fashion/test_y.npy")
-"$python" - "$out/mlp-q3/report.json" "$fp32" "$q3" <<'PY'
+if ! q3vk=$("$bin/qforge" eval "$out/mlp-q3" --target vulkan \
+       --data "$out/fashion/test_x.npy" --labels "$out/fashion/test_y.npy" 2>&1); then
+  echo "   (no Vulkan row: $q3vk)"
+  q3vk=""
+fi
+"$python" - "$out/mlp-q3/report.json" "$fp32" "$q3" "$q3vk" <<'PY'
 import json, re, sys
 report = json.load(open(sys.argv[1]))["total"]
 def parse(text):
     acc = float(re.search(r"accuracy: ([0-9.]+)", text).group(1))
     ms = float(re.search(r"latency: ([0-9.]+) ms", text).group(1))
     return acc, ms
-(fa, fms), (qa, qms) = parse(sys.argv[2]), parse(sys.argv[3])
-print(f"   {'model':<24} {'top-1':>8} {'weights':>12} {'latency/10k':>12}")
-print(f"   {'fp32':<24} {fa * 100:7.2f}% {report['weights'] * 4 / 1024:9.1f} KiB {fms:9.1f} ms")
-print(f"   {'mixed ~3 bits, GPTQ':<24} {qa * 100:7.2f}% {report['bits'] / 8 / 1024:9.1f} KiB {qms:9.1f} ms")
+fp32_kib = report["weights"] * 4 / 1024
+q_kib = report["bits"] / 8 / 1024
+print(f"   {'model':<34} {'top-1':>8} {'weights':>12} {'latency/10k':>12}")
+rows = [("fp32, x86", sys.argv[2], fp32_kib),
+        ("mixed ~3 bits, GPTQ, x86", sys.argv[3], q_kib)]
+if sys.argv[4]:
+    rows.append(("mixed ~3 bits, GPTQ, Vulkan", sys.argv[4], q_kib))
+for name, text, kib in rows:
+    acc, ms = parse(text)
+    print(f"   {name:<34} {acc * 100:7.2f}% {kib:9.1f} KiB {ms:9.1f} ms")
 print(f"   ({report['average_bits_per_weight']:.2f} bits per weight, scales included;"
-      " latency of the reference lowering on this CPU)")
+      " x86: the reference lowering on this CPU; Vulkan: the matmuls as SPIR-V"
+      " kernels, bit-exact, on this machine's Vulkan device, the rest on the CPU)")
 PY
+echo "   report: $out/mlp-q3/report.html"

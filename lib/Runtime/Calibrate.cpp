@@ -1007,10 +1007,14 @@ int qforge::quantizeModel(const QuantizeOptions &options,
     return fail("--bits must be 1.." + std::to_string(kMaxBits));
   if (options.budget < 0 || !std::isfinite(options.budget))
     return fail("--budget must be a positive number of bits per weight");
-  if (options.target != "x86" && options.target != "vulkan" &&
-      options.target != "cuda")
-    return fail("--target must be x86, vulkan or cuda, got '" +
-                options.target + "'");
+  llvm::SmallVector<std::string> targets;
+  for (llvm::StringRef t : llvm::split(options.target, ',')) {
+    if (t != "x86" && t != "vulkan" && t != "cuda")
+      return fail("--target must be x86, vulkan or cuda (or a list of them), "
+                  "got '" + t.str() + "'");
+    if (!llvm::is_contained(targets, t))
+      targets.push_back(t.str());
+  }
   if (options.measure != "layers" && options.measure != "total" &&
       options.measure != "none")
     return fail("--measure must be layers, total or none, got '" +
@@ -1115,23 +1119,33 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   std::string error;
   if (!writeFileAtomically(model, text, error))
     return fail(error);
-  // The compiled artifact for this machine's CPU family (x86-64-v3, so that
-  // the object also runs elsewhere) and the target, with its C header.
-  for (const char *emit : {"object", "header"}) {
+  // The compiled artifacts for this machine's CPU family (x86-64-v3, so
+  // that the objects also run elsewhere), one per target (model.o for x86,
+  // model-vulkan.o, model-cuda.o), and their C header.
+  {
     TranslateOptions to;
     to.module = model;
-    to.emit = emit;
+    to.emit = "header";
     to.cpu = "x86-64-v3";
-    to.target = options.target;
+    to.output = (tmp + "/model.h").str();
+    if (translateModule(to, err) != 0)
+      return fail("writing the C header failed (see above)");
+  }
+  for (const std::string &target : targets) {
+    TranslateOptions to;
+    to.module = model;
+    to.emit = "object";
+    to.cpu = "x86-64-v3";
+    to.target = target;
     to.chip = options.chip;
-    if (options.target == "vulkan")
+    if (target == "vulkan")
       to.spirvDir = (tmp + "/kernels").str();
-    to.output = (tmp + (std::string(emit) == "object" ? "/model.o"
-                                                      : "/model.h"))
+    to.output = (tmp + (target == "x86" ? "/model.o"
+                                        : "/model-" + target + ".o"))
                     .str();
     if (translateModule(to, err) != 0)
-      return fail("compiling the quantized model for --target " +
-                  options.target + " failed (see above)");
+      return fail("compiling the quantized model for --target " + target +
+                  " failed (see above)");
   }
   if (llvm::Error e = analyzeQuantized(options, (*loaded)->getModule(), model,
                                        report, tmp.str().str(), quantizeWith,
@@ -1179,6 +1193,33 @@ int qforge::quantizeModel(const QuantizeOptions &options,
       << (options.activations == "int8" ? ", int8 activations" : "")
       << " -> " << options.outdir << " (" << llvm::format("%.1f", seconds)
       << " s)\n";
+  if (const llvm::json::Object *measured =
+          root ? root->getObject("measured") : nullptr)
+    out << llvm::format("  measured output error %.4g (predicted %.4g) on %lld "
+                        "calibration samples\n",
+                        measured->getNumber("output_error").value_or(0),
+                        total ? total->getNumber("predicted_output_error")
+                                    .value_or(0)
+                              : 0.0,
+                        (long long)measured->getInteger("samples").value_or(0));
+  if (const llvm::json::Object *evaluation =
+          root ? root->getObject("evaluation") : nullptr)
+    if (const llvm::json::Array *points = evaluation->getArray("points"))
+      for (const llvm::json::Value &p : *points)
+        if (const llvm::json::Object *o = p.getAsObject())
+          out << llvm::format("  %-12s %6.3f bits/weight  %s %.4f\n",
+                              o->getString("label").value_or("").str().c_str(),
+                              o->getNumber("average_bits").value_or(0),
+                              evaluation->getString("metric")
+                                  .value_or("")
+                                  .str()
+                                  .c_str(),
+                              o->getNumber("value").value_or(0));
+  out << "  objects:";
+  for (const std::string &target : targets)
+    out << " " << (target == "x86" ? "model.o" : "model-" + target + ".o")
+        << " (" << target << ")";
+  out << ", header model.h; report: " << options.outdir << "/report.html\n";
   return 0;
 }
 

@@ -159,9 +159,8 @@ static cl::list<std::string>
                   cl::sub(quantizeCmd));
 static cl::opt<std::string> quantizeOut(
     "o", cl::Required,
-    cl::desc("Output directory (new): model.mlir, model.o, model.h, "
-             "calibration.safetensors, report.json, report.html (and kernels/ for "
-             "--target vulkan)"),
+    cl::desc("Output directory (new): model.mlir, model.o (per --target), "
+             "model.h, calibration.safetensors, report.json, report.html"),
     cl::value_desc("dir"), cl::sub(quantizeCmd));
 static cl::opt<unsigned> quantizeBits("bits", cl::init(4),
                                       cl::desc("Uniform code width (default "
@@ -201,9 +200,10 @@ static cl::opt<bool> quantizeQuiet("quiet", cl::desc("No progress or summary"),
                                    cl::sub(quantizeCmd));
 static cl::opt<std::string> quantizeTarget(
     "target", cl::init("x86"),
-    cl::desc("Where model.o runs the matmuls: x86 (default), vulkan (SPIR-V "
-             "embedded and in kernels/; link with QForgeRuntimeVulkan) or "
-             "cuda (cubin embedded, needs ptxas; link with "
+    cl::desc("Targets to compile for, comma-separated: x86 (default; "
+             "model.o), vulkan (model-vulkan.o, SPIR-V embedded and in "
+             "kernels/; link with QForgeRuntimeVulkan) or cuda "
+             "(model-cuda.o, cubin embedded, needs ptxas; link with "
              "QForgeRuntimeCUDA)"),
     cl::sub(quantizeCmd));
 static cl::opt<std::string> quantizeMeasure(

@@ -146,8 +146,9 @@ struct QuantizeOptions {
   std::string method = "gptq";
   /// "none" or "int8" (static per-tensor, min/max ranges).
   std::string activations = "none";
-  /// Where model.o runs its matmuls: "x86", "vulkan" (SPIR-V embedded, also
-  /// written to kernels/; link with QForgeRuntimeVulkan) or "cuda" (cubin
+  /// Targets to compile for, comma-separated: "x86" (model.o), "vulkan"
+  /// (model-vulkan.o with the SPIR-V embedded, also written to kernels/;
+  /// link with QForgeRuntimeVulkan) or "cuda" (model-cuda.o with the cubin
   /// embedded; needs ptxas; link with QForgeRuntimeCUDA).
   std::string target = "x86";
   std::string chip = "sm_90";

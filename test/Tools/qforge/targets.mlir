@@ -1,5 +1,6 @@
-// `qforge quantize --target vulkan` embeds the SPIR-V kernels in model.o
-// (calls into qforge's Vulkan runtime) and writes them to kernels/, where
+// `qforge quantize --target x86,vulkan` writes model.o and model-vulkan.o,
+// which embeds the SPIR-V kernels (and calls into qforge's Vulkan runtime);
+// the kernels also go to kernels/, where
 // they pass spirv-val; `qforge eval --target vulkan` runs the matmuls on the
 // Vulkan device with the same accuracy as on the CPU (the kernels are
 // bit-exact). Without a Vulkan driver, eval stops with a clear error; an
@@ -8,10 +9,11 @@
 // REQUIRES: spirv-val
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %qforge_src_root/examples/models/fashion_data.py %t/fm --calib 100
-// RUN: qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --bits 3 --batch 100 --target vulkan -o %t/q --quiet
+// RUN: qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --bits 3 --batch 100 --target x86,vulkan -o %t/q --quiet
 // RUN: ls %t/q %t/q/kernels | FileCheck %s --check-prefix=FILES
 // RUN: spirv-val --target-env vulkan1.3 %t/q/kernels/qf_vulkan_kernels.spv
-// RUN: llvm-nm %t/q/model.o | FileCheck %s --check-prefix=SYMS
+// RUN: llvm-nm %t/q/model-vulkan.o | FileCheck %s --check-prefix=SYMS
+// RUN: llvm-nm %t/q/model.o | FileCheck %s --check-prefix=X86
 // RUN: qforge eval %t/q --data %t/fm/calib_x.npy --labels %t/fm/calib_y.npy > %t/x86.txt
 // RUN: %if vulkan %{ qforge eval %t/q --data %t/fm/calib_x.npy --labels %t/fm/calib_y.npy --target vulkan > %t/vk.txt %}
 // RUN: %if vulkan %{ %python -c "a, b = (open(f).readline() for f in ('%t/x86.txt', '%t/vk.txt')); assert a == b and a.startswith('accuracy: '), (a, b); print('same', a.strip())" | FileCheck %s --check-prefix=SAME %}
@@ -27,17 +29,21 @@
 
 // FILES: calibration.safetensors
 // FILES: kernels
+// FILES: model-vulkan.o
 // FILES: model.h
 // FILES: model.mlir
 // FILES: model.o
+// FILES: report.html
 // FILES: report.json
 // FILES: qf_vulkan_kernels.spv
 // SYMS-DAG: T _mlir_ciface_main
 // SYMS-DAG: U qfvkLaunchKernel
 // SYMS-DAG: U qfvkModuleLoad
+// X86: T _mlir_ciface_main
+// X86-NOT: qfvk
 // SAME: same accuracy: 0.
 // NODEV: qforge eval: error: --target vulkan: no Vulkan instance: vkCreateInstance failed
-// TARGET: qforge quantize: error: --target must be x86, vulkan or cuda, got 'tpu'
+// TARGET: qforge quantize: error: --target must be x86, vulkan or cuda (or a list of them), got 'tpu'
 // EVALTARGET: qforge eval: error: --target must be x86, cuda or vulkan, not 'tpu'
 // CORRUPT: qforge quantize: error: {{.*}}truncated.onnx: not a valid ONNX model (protobuf parse failed; truncated or corrupt file?)
 // SHAPE: qforge quantize: error: {{.*}}wrong.npy: argument 0 of @main is tensor<10x784xf32>, so the data must be N x 784 float32 samples, got 10x27x27 float32
