@@ -1044,6 +1044,19 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   std::string report = (tmp + "/report.json").str();
   std::string model = (tmp + "/model.mlir").str();
 
+  // --verbose: every step as it starts, with the time since the start.
+  auto step = [&](const llvm::Twine &what) {
+    if (!options.verbose)
+      return;
+    err << options.tool << ": "
+        << llvm::format("[%6.1f s] ",
+                        std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - started)
+                            .count())
+        << what << "\n";
+  };
+  step("calibrating on " + llvm::join(options.calib, ", ") +
+       (options.budget > 0 ? " (with the gain of every layer)" : ""));
   CalibrateOptions co;
   co.module = options.module;
   co.data = options.calib;
@@ -1093,6 +1106,11 @@ int qforge::quantizeModel(const QuantizeOptions &options,
       return std::move(e);
     return std::move(*loaded);
   };
+  step(options.budget > 0
+           ? "allocating widths for " + budgetText(options.budget) +
+                 " bits per weight, rounding with " + options.method
+           : "rounding to " + std::to_string(options.bits) + " bits with " +
+                 options.method);
   auto loaded = quantizeWith(options.bits, options.budget, report);
   if (!loaded)
     return failWith(loaded.takeError());
@@ -1122,6 +1140,7 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   // The compiled artifacts for this machine's CPU family (x86-64-v3, so
   // that the objects also run elsewhere), one per target (model.o for x86,
   // model-vulkan.o, model-cuda.o), and their C header.
+  step("compiling for " + options.target);
   {
     TranslateOptions to;
     to.module = model;
@@ -1147,6 +1166,7 @@ int qforge::quantizeModel(const QuantizeOptions &options,
       return fail("compiling the quantized model for --target " + target +
                   " failed (see above)");
   }
+  step("measuring and evaluating for the report");
   if (llvm::Error e = analyzeQuantized(options, (*loaded)->getModule(), model,
                                        report, tmp.str().str(), quantizeWith,
                                        err))
@@ -1195,13 +1215,16 @@ int qforge::quantizeModel(const QuantizeOptions &options,
       << " s)\n";
   if (const llvm::json::Object *measured =
           root ? root->getObject("measured") : nullptr)
-    out << llvm::format("  measured output error %.4g (predicted %.4g) on %lld "
-                        "calibration samples\n",
-                        measured->getNumber("output_error").value_or(0),
-                        total ? total->getNumber("predicted_output_error")
-                                    .value_or(0)
-                              : 0.0,
-                        (long long)measured->getInteger("samples").value_or(0));
+  {
+    std::optional<double> predicted =
+        total ? total->getNumber("predicted_output_error") : std::nullopt;
+    out << llvm::format("  measured output error %.4g",
+                        measured->getNumber("output_error").value_or(0));
+    if (predicted)
+      out << llvm::format(" (predicted %.4g)", *predicted);
+    out << " on " << measured->getInteger("samples").value_or(0)
+        << " calibration samples\n";
+  }
   if (const llvm::json::Object *evaluation =
           root ? root->getObject("evaluation") : nullptr)
     if (const llvm::json::Array *points = evaluation->getArray("points"))

@@ -198,6 +198,10 @@ static cl::opt<unsigned> quantizeThreads("threads", cl::init(1),
                                          cl::sub(quantizeCmd));
 static cl::opt<bool> quantizeQuiet("quiet", cl::desc("No progress or summary"),
                                    cl::sub(quantizeCmd));
+static cl::opt<bool>
+    quantizeVerbose("verbose",
+                    cl::desc("Announce every step on stderr, with timings"),
+                    cl::sub(quantizeCmd));
 static cl::opt<std::string> quantizeTarget(
     "target", cl::init("x86"),
     cl::desc("Targets to compile for, comma-separated: x86 (default; "
@@ -407,6 +411,9 @@ static int runQuantize() {
   options.evalLabels = quantizeEvalLabels;
   options.curve = quantizeCurve;
   options.source = quantizeModelPath;
+  options.verbose = quantizeVerbose;
+  if (quantizeVerbose && quantizeQuiet)
+    return fail("quantize", "--verbose and --quiet exclude each other");
   options.threads = quantizeThreads;
   options.progress = quantizeQuiet ? "off" : "auto";
   std::string summary;

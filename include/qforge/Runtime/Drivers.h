@@ -164,6 +164,8 @@ struct QuantizeOptions {
   std::vector<double> curve;
   /// The model as the user named it (for the report).
   std::string source;
+  /// Announce every step on stderr, with timings.
+  bool verbose = false;
   unsigned threads = 1;
   std::string progress = "auto";
   std::string tool = "qforge quantize";

@@ -13,6 +13,8 @@
 // RUN: %if chromium %{ %python %S/Inputs/check_png.py %t/shot.png 900 | FileCheck %s --check-prefix=PNG %}
 // RUN: not qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --curve 3 -o %t/bad 2>&1 | FileCheck %s --check-prefix=CURVE
 // RUN: not qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --measure some -o %t/bad 2>&1 | FileCheck %s --check-prefix=MEASURE
+// RUN: not qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --verbose --quiet -o %t/bad 2>&1 | FileCheck %s --check-prefix=VQ
+// RUN: qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --bits 4 --batch 100 --measure total --verbose -o %t/v 2>&1 | FileCheck %s --check-prefix=VERBOSE
 // RUN: not ls %t/bad
 
 // CHECK: report.html: 3 layers, 3 points, self-contained
@@ -25,3 +27,9 @@
 // PNG: screenshot 900x1800
 // CURVE: qforge quantize: error: --curve needs --eval-data and --eval-labels
 // MEASURE: qforge quantize: error: --measure must be layers, total or none, got 'some'
+// VQ: qforge quantize: error: --verbose and --quiet exclude each other
+// VERBOSE: qforge quantize: [{{ *[0-9.]+}} s] calibrating on {{.*}}calib_x.npy
+// VERBOSE: qforge quantize: [{{ *[0-9.]+}} s] rounding to 4 bits with gptq
+// VERBOSE: qforge quantize: [{{ *[0-9.]+}} s] compiling for x86
+// VERBOSE: qforge quantize: [{{ *[0-9.]+}} s] measuring and evaluating for the report
+// VERBOSE: measured output error {{[0-9.e+-]+}} on 100 calibration samples
