@@ -177,7 +177,10 @@ int qforge::runModuleOnCPU(const RunOptions &options, llvm::raw_ostream &out,
   target.threads = options.threads;
   target.chip = options.chip;
   target.targetEnv = options.targetEnv;
-  if (llvm::Error e = lowerForTarget(**module, target, /*needDevice=*/true))
+  // Without a device, fail before compiling, unless the lowered module is
+  // wanted (--print-ir works anywhere; running it then fails).
+  if (llvm::Error e =
+          lowerForTarget(**module, target, /*needDevice=*/!options.printIR))
     return failWith(std::move(e));
   if (options.printIR) {
     (*module)->getModule()->print(out);
