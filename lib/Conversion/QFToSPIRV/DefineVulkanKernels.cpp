@@ -210,42 +210,63 @@ public:
     return word;
   }
 
-  gpu::GPUFuncOp build(gpu::GPUModuleOp gpuModule, StringRef name) {
+  /// The kernel function on 1-D buffers of `elems` (size, element type),
+  /// with the builder at its start, and what every kernel computes first:
+  /// the invocation's position, its output row and column, the tiles of
+  /// `tileElem` (TM x TKW and TN x TKW) in workgroup memory.
+  struct Prologue {
+    gpu::GPUFuncOp func;
+    Value tx, ty, rowBase, colBase, row, col, tid, aTile, wTile;
+  };
+  Prologue begin(gpu::GPUModuleOp gpuModule, StringRef name,
+                 ArrayRef<std::pair<int64_t, Type>> elems, Type tileElem) {
     MLIRContext *ctx = b.getContext();
-    Type i8 = b.getI8Type();
-    auto flat = [&](int64_t size, Type elem) {
-      return MemRefType::get({size}, elem);
-    };
-    int64_t groups = c.groups();
-    auto type = FunctionType::get(
-        ctx,
-        {flat(c.m * c.k, i8), flat(c.n * c.wordsPerRow(), i32),
-         flat(groups * c.n, i32), flat(groups * c.n, i32), flat(c.m, i32),
-         flat(groups * c.m * c.n, i32)},
-        {});
+    SmallVector<Type> args;
+    for (auto [size, elem] : elems)
+      args.push_back(MemRefType::get({size}, elem));
     OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
-    auto func = gpu::GPUFuncOp::create(mb, gpuModule.getLoc(), name, type);
-    func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), mb.getUnitAttr());
-    func->setAttr(spirv::getEntryPointABIAttrName(),
-                  spirv::getEntryPointABIAttr(
-                      ctx, {int32_t(c.tn), int32_t(c.tm), 1}));
-    b.setInsertionPointToStart(&func.getBody().front());
+    Prologue p;
+    p.func = gpu::GPUFuncOp::create(mb, gpuModule.getLoc(), name,
+                                    FunctionType::get(ctx, args, {}));
+    p.func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                    mb.getUnitAttr());
+    p.func->setAttr(spirv::getEntryPointABIAttrName(),
+                    spirv::getEntryPointABIAttr(
+                        ctx, {int32_t(c.tn), int32_t(c.tm), 1}));
+    b.setInsertionPointToStart(&p.func.getBody().front());
+    auto wg = spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Workgroup);
+    p.aTile = memref::AllocOp::create(
+        b, MemRefType::get({c.tm * c.tkWords}, tileElem, AffineMap(), wg));
+    p.wTile = memref::AllocOp::create(
+        b, MemRefType::get({c.tn * c.tkWords}, tileElem, AffineMap(), wg));
+    p.tx = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+    p.ty = gpu::ThreadIdOp::create(b, gpu::Dimension::y);
+    p.rowBase = mul(gpu::BlockIdOp::create(b, gpu::Dimension::y), idx(c.tm));
+    p.colBase = mul(gpu::BlockIdOp::create(b, gpu::Dimension::x), idx(c.tn));
+    p.row = add(p.rowBase, p.ty);
+    p.col = add(p.colBase, p.tx);
+    p.tid = add(mul(p.ty, idx(c.tn)), p.tx);
+    return p;
+  }
+
+  gpu::GPUFuncOp build(gpu::GPUModuleOp gpuModule, StringRef name) {
+    Type i8 = b.getI8Type();
+    int64_t groups = c.groups();
+    Prologue p = begin(gpuModule, name,
+                       {{c.m * c.k, i8},
+                        {c.n * c.wordsPerRow(), i32},
+                        {groups * c.n, i32},
+                        {groups * c.n, i32},
+                        {c.m, i32},
+                        {groups * c.m * c.n, i32}},
+                       i32);
+    gpu::GPUFuncOp func = p.func;
     Value a = func.getArgument(0), w = func.getArgument(1),
           zw = func.getArgument(2), wsum = func.getArgument(3),
           za = func.getArgument(4), out = func.getArgument(5);
-
-    auto wg = spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Workgroup);
-    Value aTile = memref::AllocOp::create(
-        b, MemRefType::get({c.tm * c.tkWords}, i32, AffineMap(), wg));
-    Value wTile = memref::AllocOp::create(
-        b, MemRefType::get({c.tn * c.tkWords}, i32, AffineMap(), wg));
-
-    Value tx = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
-    Value ty = gpu::ThreadIdOp::create(b, gpu::Dimension::y);
-    Value rowBase = mul(gpu::BlockIdOp::create(b, gpu::Dimension::y), idx(c.tm));
-    Value colBase = mul(gpu::BlockIdOp::create(b, gpu::Dimension::x), idx(c.tn));
-    Value row = add(rowBase, ty), col = add(colBase, tx);
-    Value tid = add(mul(ty, idx(c.tn)), tx);
+    Value aTile = p.aTile, wTile = p.wTile, tx = p.tx, ty = p.ty,
+          rowBase = p.rowBase, colBase = p.colBase, row = p.row, col = p.col,
+          tid = p.tid;
     Value rowOk = lt(row, idx(c.m)), colOk = lt(col, idx(c.n));
     int64_t tilesPerGroup = (c.groupSize + c.tk() - 1) / c.tk();
 
@@ -378,40 +399,23 @@ public:
   /// of the dequantized weights in workgroup memory; the inner loop stops at
   /// K, so every output sees exactly the reference's additions, in its order.
   gpu::GPUFuncOp buildFloat(gpu::GPUModuleOp gpuModule, StringRef name) {
-    MLIRContext *ctx = b.getContext();
     Type f32 = b.getF32Type();
-    auto flat = [&](int64_t size, Type elem) {
-      return MemRefType::get({size}, elem);
-    };
     int64_t groups = c.groups();
-    auto type = FunctionType::get(
-        ctx,
-        {flat(c.m * c.k, f32), flat(c.n * c.wordsPerRow(), i32),
-         flat(groups * c.n, i32), flat(groups * c.n, f32),
-         flat(c.m * c.n, f32)},
-        {});
-    OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
-    auto func = gpu::GPUFuncOp::create(mb, gpuModule.getLoc(), name, type);
-    func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), mb.getUnitAttr());
-    func->setAttr(spirv::getEntryPointABIAttrName(),
-                  spirv::getEntryPointABIAttr(
-                      ctx, {int32_t(c.tn), int32_t(c.tm), 1}));
-    b.setInsertionPointToStart(&func.getBody().front());
+    Prologue p = begin(gpuModule, name,
+                       {{c.m * c.k, f32},
+                        {c.n * c.wordsPerRow(), i32},
+                        {groups * c.n, i32},
+                        {groups * c.n, f32},
+                        {c.m * c.n, f32}},
+                       f32);
+    gpu::GPUFuncOp func = p.func;
     Value x = func.getArgument(0), w = func.getArgument(1),
           zw = func.getArgument(2), sw = func.getArgument(3),
           out = func.getArgument(4);
-    auto wg = spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Workgroup);
     int64_t tk = c.tkWords;
-    Value xTile = memref::AllocOp::create(
-        b, MemRefType::get({c.tm * tk}, f32, AffineMap(), wg));
-    Value wTile = memref::AllocOp::create(
-        b, MemRefType::get({c.tn * tk}, f32, AffineMap(), wg));
-    Value tx = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
-    Value ty = gpu::ThreadIdOp::create(b, gpu::Dimension::y);
-    Value rowBase = mul(gpu::BlockIdOp::create(b, gpu::Dimension::y), idx(c.tm));
-    Value colBase = mul(gpu::BlockIdOp::create(b, gpu::Dimension::x), idx(c.tn));
-    Value row = add(rowBase, ty), col = add(colBase, tx);
-    Value tid = add(mul(ty, idx(c.tn)), tx);
+    Value xTile = p.aTile, wTile = p.wTile, tx = p.tx, ty = p.ty,
+          rowBase = p.rowBase, colBase = p.colBase, row = p.row, col = p.col,
+          tid = p.tid;
     auto fzero = [&](OpBuilder &ob, Location l) -> Value {
       return arith::ConstantFloatOp::create(ob, l, ob.getF32Type(),
                                             APFloat(0.0f));

@@ -174,6 +174,44 @@ Value constantVector(ImplicitLocOpBuilder &b, Type elem, ArrayRef<T> values) {
                                    DenseElementsAttr::get(type, values));
 }
 
+/// The constant integer weights of `op` (1 to 8 bits), repacked for the
+/// kernels, or a match failure naming why not.
+FailureOr<PackedWeights> packConstantWeights(MatmulOp op, int64_t n,
+                                             int64_t k,
+                                             ConversionPatternRewriter &rw) {
+  QTensorType rhsType = op.getRhs().getType();
+  qforge::Scheme rs = rhsType.getScheme().toScheme();
+  if (!rs.isInteger() || rs.bits > 8)
+    return rw.notifyMatchFailure(op, "weights are not integer codes");
+  auto cst = op.getRhs().getDefiningOp<ConstantOp>();
+  std::optional<std::vector<uint8_t>> bytes =
+      cst ? getBlobBytes(cst.getValue()) : std::nullopt;
+  if (!bytes)
+    return rw.notifyMatchFailure(op, "weights are not a dense constant");
+  std::optional<qforge::QuantizedTensor> w =
+      qforge::unpackBlob(bytes->data(), bytes->size(), rhsType.getDesc());
+  if (!w)
+    return rw.notifyMatchFailure(op, "invalid weight blob");
+  std::string why;
+  std::optional<PackedWeights> packed =
+      packWeights(*w, n, k, op.getTransposeRhs(), why);
+  if (!packed)
+    return rw.notifyMatchFailure(op, why);
+  return std::move(*packed);
+}
+
+/// Read-only buffers of `tensors` (1-D), for a kernel call.
+SmallVector<Value> toBuffers(ImplicitLocOpBuilder &b, ValueRange tensors) {
+  SmallVector<Value> buffers;
+  for (Value t : tensors) {
+    auto tt = cast<RankedTensorType>(t.getType());
+    buffers.push_back(bufferization::ToBufferOp::create(
+        b, MemRefType::get(tt.getShape(), tt.getElementType()), t,
+        /*readOnly=*/true));
+  }
+  return buffers;
+}
+
 /// qf.matmul with 8-bit integer activations and constant integer weights
 /// -> a Vulkan kernel call + host epilogue.
 struct LowerMatmulToVulkan : OpConversionPattern<MatmulOp> {
@@ -195,26 +233,13 @@ struct LowerMatmulToVulkan : OpConversionPattern<MatmulOp> {
     if (!(ls.isPerTensor() || (ls.isPerAxis() && ls.axis == 0)))
       return rewriter.notifyMatchFailure(
           op, "activation scales are not per tensor or per row");
-    if (!rs.isInteger() || rs.bits > 8)
-      return rewriter.notifyMatchFailure(op, "weights are not integer codes");
     if (!op.getAccType().isInteger(32))
       return rewriter.notifyMatchFailure(op, "accumulator is not i32");
-    auto cst = op.getRhs().getDefiningOp<ConstantOp>();
-    std::optional<std::vector<uint8_t>> bytes =
-        cst ? getBlobBytes(cst.getValue()) : std::nullopt;
-    if (!bytes)
-      return rewriter.notifyMatchFailure(op, "weights are not a dense constant");
-    std::optional<qforge::QuantizedTensor> w =
-        qforge::unpackBlob(bytes->data(), bytes->size(), rhsType.getDesc());
-    if (!w)
-      return rewriter.notifyMatchFailure(op, "invalid weight blob");
     int64_t m = lhsType.getShape()[0], k = lhsType.getShape()[1];
     int64_t n = op.getResult().getType().getShape()[1];
-    std::string why;
-    std::optional<PackedWeights> packed =
-        packWeights(*w, n, k, op.getTransposeRhs(), why);
-    if (!packed)
-      return rewriter.notifyMatchFailure(op, why);
+    FailureOr<PackedWeights> packed = packConstantWeights(op, n, k, rewriter);
+    if (failed(packed))
+      return failure();
     Type resultElem = op.getResult().getType().getElementType();
     bool rawResult = isa<IntegerType>(resultElem);
     if (rawResult && packed->groups != 1)
@@ -258,17 +283,10 @@ struct LowerMatmulToVulkan : OpConversionPattern<MatmulOp> {
       OpBuilder::InsertionGuard guard(rewriter);
       kernel = getOrDeclareVulkanKernel(module, m, n, k, *packed, rs, signedA);
     }
-    SmallVector<Value> tensors = {
-        a, constantVector(b, i32, ArrayRef(packed->words)),
-        constantVector(b, i32, ArrayRef(packed->zeroPoints)),
-        constantVector(b, i32, ArrayRef(packed->sums)), za};
-    SmallVector<Value> buffers;
-    for (Value t : tensors) {
-      auto tt = cast<RankedTensorType>(t.getType());
-      buffers.push_back(bufferization::ToBufferOp::create(
-          b, MemRefType::get(tt.getShape(), tt.getElementType()), t,
-          /*readOnly=*/true));
-    }
+    SmallVector<Value> buffers =
+        toBuffers(b, {a, constantVector(b, i32, ArrayRef(packed->words)),
+                      constantVector(b, i32, ArrayRef(packed->zeroPoints)),
+                      constantVector(b, i32, ArrayRef(packed->sums)), za});
     auto cMem = MemRefType::get({groups * m * n}, i32);
     Value cBuf = memref::AllocOp::create(b, cMem);
     buffers.push_back(cBuf);
@@ -357,26 +375,12 @@ struct LowerWeightOnlyMatmulToVulkan : OpConversionPattern<MatmulOp> {
     if (!op.getAccType().isF32() ||
         !op.getResult().getType().getElementType().isF32())
       return rewriter.notifyMatchFailure(op, "accumulator or result not f32");
-    QTensorType rhsType = op.getRhs().getType();
-    qforge::Scheme rs = rhsType.getScheme().toScheme();
-    if (!rs.isInteger() || rs.bits > 8)
-      return rewriter.notifyMatchFailure(op, "weights are not integer codes");
-    auto cst = op.getRhs().getDefiningOp<ConstantOp>();
-    std::optional<std::vector<uint8_t>> bytes =
-        cst ? getBlobBytes(cst.getValue()) : std::nullopt;
-    if (!bytes)
-      return rewriter.notifyMatchFailure(op, "weights are not a dense constant");
-    std::optional<qforge::QuantizedTensor> w =
-        qforge::unpackBlob(bytes->data(), bytes->size(), rhsType.getDesc());
-    if (!w)
-      return rewriter.notifyMatchFailure(op, "invalid weight blob");
+    qforge::Scheme rs = op.getRhs().getType().getScheme().toScheme();
     int64_t m = lhsType.getShape()[0], k = lhsType.getShape()[1];
     int64_t n = op.getResult().getType().getShape()[1];
-    std::string why;
-    std::optional<PackedWeights> packed =
-        packWeights(*w, n, k, op.getTransposeRhs(), why);
-    if (!packed)
-      return rewriter.notifyMatchFailure(op, why);
+    FailureOr<PackedWeights> packed = packConstantWeights(op, n, k, rewriter);
+    if (failed(packed))
+      return failure();
 
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     Type i32 = b.getI32Type(), f32 = b.getF32Type();
@@ -402,17 +406,10 @@ struct LowerWeightOnlyMatmulToVulkan : OpConversionPattern<MatmulOp> {
     Value x = tensor::CollapseShapeOp::create(
         b, RankedTensorType::get({m * k}, f32), adaptor.getLhs(),
         SmallVector<ReassociationIndices>{{0, 1}});
-    SmallVector<Value> tensors = {
-        x, constantVector(b, i32, ArrayRef(packed->words)),
-        constantVector(b, i32, ArrayRef(packed->zeroPoints)),
-        constantVector(b, f32, ArrayRef(packed->scales))};
-    SmallVector<Value> buffers;
-    for (Value t : tensors) {
-      auto tt = cast<RankedTensorType>(t.getType());
-      buffers.push_back(bufferization::ToBufferOp::create(
-          b, MemRefType::get(tt.getShape(), tt.getElementType()), t,
-          /*readOnly=*/true));
-    }
+    SmallVector<Value> buffers =
+        toBuffers(b, {x, constantVector(b, i32, ArrayRef(packed->words)),
+                      constantVector(b, i32, ArrayRef(packed->zeroPoints)),
+                      constantVector(b, f32, ArrayRef(packed->scales))});
     Value yBuf = memref::AllocOp::create(b, MemRefType::get({m * n}, f32));
     buffers.push_back(yBuf);
     func::CallOp::create(b, kernel, buffers);
