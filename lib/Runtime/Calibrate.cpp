@@ -767,7 +767,38 @@ int qforge::roundModel(const RoundModelOptions &options,
 namespace {
 
 using QuantizeFn = llvm::function_ref<llvm::Expected<std::unique_ptr<
-    LoadedModule>>(unsigned bits, double budget, const std::string &report)>;
+    LoadedModule>>(unsigned bits, double budget, const std::string &objective,
+                   const std::string &report)>;
+
+/// One more model for the quality-against-bits curve: `B` (a budget,
+/// objective=propagated), `local:B` (a budget, objective=local) or `uN`
+/// (uniform N bits).
+struct CurvePoint {
+  std::string label;
+  unsigned bits = 0;
+  double budget = 0;
+  std::string objective = "propagated";
+};
+
+std::optional<CurvePoint> parseCurvePoint(llvm::StringRef text) {
+  CurvePoint p;
+  p.label = text.str();
+  llvm::StringRef rest = text.trim();
+  if (rest.consume_front("u")) {
+    if (rest.getAsInteger(10, p.bits) || p.bits < 1 || p.bits > 8)
+      return std::nullopt;
+    p.label = "uniform " + std::to_string(p.bits);
+    return p;
+  }
+  if (rest.consume_front("local:"))
+    p.objective = "local";
+  if (rest.getAsDouble(p.budget) || !(p.budget > 0) ||
+      !std::isfinite(p.budget))
+    return std::nullopt;
+  p.label = (p.objective == "local" ? "local " : "budget ") +
+            budgetText(p.budget);
+  return p;
+}
 
 /// Adds to the report of `qforge quantize` (report.json, written by
 /// qf-analyze-error) what running the models measures: the output error of
@@ -924,12 +955,16 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
         total ? total->getNumber("average_bits_per_weight").value_or(0) : 0;
     if (llvm::Error e = addPoint(**quantModel, "quantized", bits))
       return e;
-    for (double budget : options.curve) {
-      std::string curveReport =
-          dir + "/curve-" + budgetText(budget) + ".json";
-      auto model = quantizeWith(0, budget, curveReport);
+    for (const std::string &text : options.curve) {
+      std::optional<CurvePoint> point = parseCurvePoint(text);
+      if (!point)
+        return error("--curve: '" + text + "' is not a budget (B), local:B "
+                     "or a uniform width (uN, N = 1..8)");
+      std::string curveReport = dir + "/curve.json";
+      auto model = quantizeWith(point->bits, point->budget, point->objective,
+                                curveReport);
       if (!model)
-        return error("--curve " + budgetText(budget) + ": " +
+        return error("--curve " + text + ": " +
                      llvm::toString(model.takeError()));
       std::string curveText;
       if (!readFileBytes(curveReport, curveText, problem))
@@ -943,9 +978,7 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
         if (auto *t = o->getObject("total"))
           curveBits = t->getNumber("average_bits_per_weight").value_or(0);
       }
-      if (llvm::Error e = addPoint(
-              **model, "budget " + budgetText(budget),
-              curveBits))
+      if (llvm::Error e = addPoint(**model, point->label, curveBits))
         return e;
     }
     (*root)["evaluation"] = llvm::json::Object{
@@ -1023,9 +1056,10 @@ int qforge::quantizeModel(const QuantizeOptions &options,
     return fail("--eval-data and --eval-labels go together");
   if (!options.curve.empty() && options.evalData.empty())
     return fail("--curve needs --eval-data and --eval-labels");
-  for (double b : options.curve)
-    if (!(b > 0) || !std::isfinite(b))
-      return fail("--curve takes positive budgets in bits per weight");
+  for (const std::string &c : options.curve)
+    if (!parseCurvePoint(c))
+      return fail("--curve: '" + c + "' is not a budget (B), local:B or a "
+                  "uniform width (uN, N = 1..8)");
   auto started = std::chrono::steady_clock::now();
 
   // Everything goes to a temporary directory next to OUTDIR, renamed into
@@ -1072,6 +1106,7 @@ int qforge::quantizeModel(const QuantizeOptions &options,
 
   // The float model, quantized with a uniform width or under a budget.
   auto quantizeWith = [&](unsigned bits, double budget,
+                          const std::string &objective,
                           const std::string &reportPath)
       -> llvm::Expected<std::unique_ptr<LoadedModule>> {
     auto loaded = LoadedModule::load(options.module);
@@ -1089,7 +1124,7 @@ int qforge::quantizeModel(const QuantizeOptions &options,
           if (budget > 0) {
             mlir::qf::QFAllocateBitsPassOptions alloc;
             alloc.budget = budget;
-            alloc.objective = "propagated";
+            alloc.objective = objective;
             alloc.candidates.assign(options.candidates.begin(),
                                     options.candidates.end());
             pm.addPass(mlir::qf::createQFAllocateBitsPass(alloc));
@@ -1111,7 +1146,8 @@ int qforge::quantizeModel(const QuantizeOptions &options,
                  " bits per weight, rounding with " + options.method
            : "rounding to " + std::to_string(options.bits) + " bits with " +
                  options.method);
-  auto loaded = quantizeWith(options.bits, options.budget, report);
+  auto loaded =
+      quantizeWith(options.bits, options.budget, "propagated", report);
   if (!loaded)
     return failWith(loaded.takeError());
   // The statistics have served their purpose (they stay in

@@ -290,9 +290,12 @@ void qualityChart(llvm::raw_ostream &os, const Object &evaluation) {
     if (accuracy)
       v *= 100;
     std::string label = str(o, "label");
-    const char *color = label == "fp32" ? "#555" : label == "quantized"
-                                                       ? kOrange
-                                                       : kBlue;
+    llvm::StringRef l(label);
+    const char *color = l == "fp32"                 ? "#555"
+                        : l == "quantized"          ? kOrange
+                        : l.starts_with("uniform") ? "#2e8b57"
+                        : l.starts_with("local")   ? "#8e44ad"
+                                                    : kBlue;
     double x = xOf(bits), y = yOf(v);
     bool left = x > w - right - 80;
     os << llvm::formatv("<circle class=\"point\" cx=\"{0:f1}\" cy=\"{1:f1}\" "

@@ -225,10 +225,12 @@ static cl::opt<std::string>
     quantizeEvalLabels("eval-labels",
                        cl::desc("Integer labels of --eval-data"),
                        cl::sub(quantizeCmd));
-static cl::list<double> quantizeCurve(
+static cl::list<std::string> quantizeCurve(
     "curve", cl::CommaSeparated,
-    cl::desc("More budgets (bits per weight) to quantize and evaluate for "
-             "the report's quality-against-bits plot"),
+    cl::desc("More models to quantize and evaluate for the report's "
+             "quality-against-bits plot: B (a budget in bits per weight), "
+             "local:B (the same with objective=local) or uN (uniform N "
+             "bits), e.g. 2.5,3,local:3,u2,u3,u4"),
     cl::sub(quantizeCmd));
 static cl::opt<std::string>
     quantizeChip("chip", cl::init("sm_90"),

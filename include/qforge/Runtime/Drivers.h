@@ -158,10 +158,12 @@ struct QuantizeOptions {
   std::string measure = "layers";
   /// Labelled evaluation data: the float and quantized models' accuracy or
   /// bits per token go into the report, with one more point per `curve`
-  /// budget (each a full allocation and rounding).
+  /// entry (each a full allocation and rounding): "B" (a budget,
+  /// objective=propagated), "local:B" (objective=local) or "uN" (uniform N
+  /// bits).
   std::vector<std::string> evalData;
   std::string evalLabels;
-  std::vector<double> curve;
+  std::vector<std::string> curve;
   /// The model as the user named it (for the report).
   std::string source;
   /// Announce every step on stderr, with timings.
