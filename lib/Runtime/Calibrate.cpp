@@ -43,6 +43,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 #include <unistd.h>
 
 #ifndef QFORGE_VERSION
@@ -124,18 +125,21 @@ measure(LoadedModule &module, const CalibrationData &data,
           pm.addPass(mlir::qf::createQFExposeObservedPass());
         }))
       return std::move(e);
-  auto func =
-      module.getModule().lookupSymbol<mlir::func::FuncOp>(options.entry);
-  if (!func || func.isExternal())
-    return error(module.getPath() + ": no function @" + options.entry);
+  // The observed tensors are results named qf.name (none are wanted with
+  // outputsOnly, which may also run a module that is already lowered).
   std::vector<std::pair<unsigned, std::string>> observed;
-  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
-    if (auto name = func.getResultAttrOfType<mlir::StringAttr>(i, "qf.name"))
-      if (options.only.empty() || options.only.contains(name.getValue()))
-        observed.emplace_back(i, name.str());
-  if (options.outputsOnly)
-    observed.clear();
-  else if (observed.empty())
+  if (!options.outputsOnly) {
+    auto func =
+        module.getModule().lookupSymbol<mlir::func::FuncOp>(options.entry);
+    if (!func || func.isExternal())
+      return error(module.getPath() + ": no function @" + options.entry);
+    for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+      if (auto name =
+              func.getResultAttrOfType<mlir::StringAttr>(i, "qf.name"))
+        if (options.only.empty() || options.only.contains(name.getValue()))
+          observed.emplace_back(i, name.str());
+  }
+  if (!options.outputsOnly && observed.empty())
     return error(module.getPath() + ": @" + options.entry +
                  " has no matmul with constant weights to observe");
   auto entry = module.lookupEntry(options.entry, /*explicitName=*/true);
@@ -770,6 +774,89 @@ using QuantizeFn = llvm::function_ref<llvm::Expected<std::unique_ptr<
     LoadedModule>>(unsigned bits, double budget, const std::string &objective,
                    const std::string &report)>;
 
+/// The objective tr((W - Ŵ) H (W - Ŵ)ᵀ) that qf-round recorded for every
+/// quantized layer of `module` (qf.round_error), in op order; empty unless
+/// every layer has one.
+std::vector<double> roundedObjectives(mlir::ModuleOp module) {
+  std::vector<double> objectives;
+  bool all = true;
+  module.walk([&](mlir::qf::MatmulOp mm) {
+    auto cst = mm.getRhs().getDefiningOp<mlir::qf::ConstantOp>();
+    if (!cst)
+      return;
+    auto attr = cst->getAttrOfType<mlir::FloatAttr>("qf.round_error");
+    if (!attr) {
+      all = false;
+      return;
+    }
+    objectives.push_back(attr.getValueAsDouble());
+  });
+  if (!all)
+    objectives.clear();
+  return objectives;
+}
+
+/// The output error predicted from the rounding actually done: per layer
+/// gain x qf.round_error (with method=rtn the report's prediction already
+/// is that), added to `layers` as "predicted_rounded_output_error"; returns
+/// the sum, or nullopt when a layer has no gain or the layers do not match.
+std::optional<double> predictRounded(const std::string &method,
+                                     mlir::ModuleOp module,
+                                     llvm::json::Array *layers) {
+  if (!layers)
+    return std::nullopt;
+  std::vector<double> objectives = roundedObjectives(module);
+  if (method != "rtn" && objectives.size() != layers->size())
+    return std::nullopt;
+  double sum = 0;
+  for (size_t i = 0; i < layers->size(); ++i) {
+    llvm::json::Object *entry = (*layers)[i].getAsObject();
+    if (!entry)
+      return std::nullopt;
+    std::optional<double> value =
+        method == "rtn" ? entry->getNumber("predicted_output_error")
+                        : std::optional<double>();
+    if (method != "rtn")
+      if (std::optional<double> gain = entry->getNumber("gain"))
+        value = *gain * objectives[i];
+    if (!value)
+      return std::nullopt;
+    (*entry)["predicted_rounded_output_error"] = *value;
+    sum += *value;
+  }
+  return sum;
+}
+
+/// Spearman's rank correlation of two equally long series (ties get their
+/// mean rank).
+double rankCorrelation(const std::vector<double> &a,
+                       const std::vector<double> &b) {
+  auto ranks = [](const std::vector<double> &v) {
+    std::vector<size_t> order(v.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(),
+              [&](size_t x, size_t y) { return v[x] < v[y]; });
+    std::vector<double> r(v.size());
+    for (size_t i = 0; i < order.size();) {
+      size_t j = i;
+      while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]])
+        ++j;
+      for (size_t t = i; t <= j; ++t)
+        r[order[t]] = (double(i) + double(j)) / 2;
+      i = j + 1;
+    }
+    return r;
+  };
+  std::vector<double> ra = ranks(a), rb = ranks(b);
+  double n = double(a.size()), ma = (n - 1) / 2, cov = 0, va = 0, vb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    cov += (ra[i] - ma) * (rb[i] - ma);
+    va += (ra[i] - ma) * (ra[i] - ma);
+    vb += (rb[i] - ma) * (rb[i] - ma);
+  }
+  return va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : 0.0;
+}
+
 /// One more model for the quality-against-bits curve: `B` (a budget,
 /// objective=propagated), `local:B` (a budget, objective=local) or `uN`
 /// (uniform N bits).
@@ -846,16 +933,27 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
     return llvm::Error::success();
   };
 
+  std::optional<double> predictedRounded =
+      predictRounded(options.method, quantized, layers);
+  if (total && predictedRounded)
+    (*total)["predicted_rounded_output_error"] = *predictedRounded;
+
+  // The float model's outputs on the calibration data: what measured errors
+  // are measured against.
+  CalibrationData cal;
+  std::vector<float> baseline;
   if (options.measure != "none") {
-    CalibrationData cal;
     if (!readData(options.calib, cal, problem))
       return error(problem);
-    std::vector<float> baseline, outputs;
     auto floatModel = LoadedModule::load(options.module);
     if (!floatModel)
       return floatModel.takeError();
     if (llvm::Error e = run(**floatModel, cal, "measuring: float", baseline))
       return e;
+  }
+
+  if (options.measure != "none") {
+    std::vector<float> outputs;
     auto quantModel = LoadedModule::load(modelPath);
     if (!quantModel)
       return quantModel.takeError();
@@ -925,7 +1023,9 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
     llvm::json::Array points;
     std::string metric;
     auto addPoint = [&](LoadedModule &module, const std::string &label,
-                        double bits) -> llvm::Error {
+                        double bits, std::optional<double> predicted = {},
+                        std::optional<double> measuredError = {})
+        -> llvm::Error {
       std::vector<float> outputs;
       std::vector<int64_t> shape;
       double seconds = 0;
@@ -937,10 +1037,15 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
       if (!score)
         return score.takeError();
       metric = score->metric;
-      points.push_back(llvm::json::Object{{"label", label},
-                                          {"average_bits", bits},
-                                          {"value", score->value},
-                                          {"seconds", seconds}});
+      llvm::json::Object point{{"label", label},
+                               {"average_bits", bits},
+                               {"value", score->value},
+                               {"seconds", seconds}};
+      if (predicted)
+        point["predicted_output_error"] = *predicted;
+      if (measuredError)
+        point["measured_output_error"] = *measuredError;
+      points.push_back(std::move(point));
       return llvm::Error::success();
     };
     auto floatModel = LoadedModule::load(options.module);
@@ -953,7 +1058,11 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
       return quantModel.takeError();
     double bits =
         total ? total->getNumber("average_bits_per_weight").value_or(0) : 0;
-    if (llvm::Error e = addPoint(**quantModel, "quantized", bits))
+    std::optional<double> quantMeasured;
+    if (const llvm::json::Object *m = root->getObject("measured"))
+      quantMeasured = m->getNumber("output_error");
+    if (llvm::Error e = addPoint(**quantModel, "quantized", bits,
+                                 predictedRounded, quantMeasured))
       return e;
     for (const std::string &text : options.curve) {
       std::optional<CurvePoint> point = parseCurvePoint(text);
@@ -974,18 +1083,50 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
       llvm::Expected<llvm::json::Value> v = llvm::json::parse(curveText);
       if (!v)
         return v.takeError();
+      std::optional<double> curvePredicted, curveMeasured;
       if (auto *o = v->getAsObject()) {
         if (auto *t = o->getObject("total"))
           curveBits = t->getNumber("average_bits_per_weight").value_or(0);
+        curvePredicted = predictRounded(options.method,
+                                        (*model)->getModule(),
+                                        o->getArray("layers"));
       }
-      if (llvm::Error e = addPoint(**model, point->label, curveBits))
+      if (!baseline.empty()) {
+        std::vector<float> outputs;
+        if (llvm::Error e = run(**model, cal, "measuring: " + point->label,
+                                outputs))
+          return e;
+        curveMeasured = outputError(outputs, baseline, cal.samples);
+      }
+      if (llvm::Error e = addPoint(**model, point->label, curveBits,
+                                   curvePredicted, curveMeasured))
         return e;
     }
-    (*root)["evaluation"] = llvm::json::Object{
-        {"metric", metric},
-        {"data", options.evalData.front()},
-        {"samples", ev.samples},
-        {"points", std::move(points)}};
+    // How well the rounded prediction tracks the measured error across the
+    // quantized models.
+    std::vector<double> predictedSeries, measuredSeries;
+    double worst = 1;
+    for (const llvm::json::Value &p : points)
+      if (const llvm::json::Object *o = p.getAsObject()) {
+        auto pr = o->getNumber("predicted_output_error");
+        auto me = o->getNumber("measured_output_error");
+        if (pr && me && *pr > 0 && *me > 0) {
+          predictedSeries.push_back(*pr);
+          measuredSeries.push_back(*me);
+          worst = std::max({worst, *pr / *me, *me / *pr});
+        }
+      }
+    llvm::json::Object evaluation{{"metric", metric},
+                                  {"data", options.evalData.front()},
+                                  {"samples", ev.samples},
+                                  {"points", std::move(points)}};
+    if (predictedSeries.size() >= 2)
+      evaluation["prediction"] = llvm::json::Object{
+          {"models", int64_t(predictedSeries.size())},
+          {"rank_correlation",
+           rankCorrelation(predictedSeries, measuredSeries)},
+          {"worst_ratio", worst}};
+    (*root)["evaluation"] = std::move(evaluation);
   }
 
   llvm::json::Object settings{{"model", options.source.empty()
@@ -1254,10 +1395,17 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   {
     std::optional<double> predicted =
         total ? total->getNumber("predicted_output_error") : std::nullopt;
+    std::optional<double> rounded =
+        total ? total->getNumber("predicted_rounded_output_error")
+              : std::nullopt;
     out << llvm::format("  measured output error %.4g",
                         measured->getNumber("output_error").value_or(0));
+    if (rounded)
+      out << llvm::format(" (predicted %.4g for the rounding done", *rounded);
     if (predicted)
-      out << llvm::format(" (predicted %.4g)", *predicted);
+      out << llvm::format("%s%.4g for rounding to nearest", rounded ? ", " : " (predicted ", *predicted);
+    if (rounded || predicted)
+      out << ")";
     out << " on " << measured->getInteger("samples").value_or(0)
         << " calibration samples\n";
   }
@@ -1274,6 +1422,18 @@ int qforge::quantizeModel(const QuantizeOptions &options,
                                   .str()
                                   .c_str(),
                               o->getNumber("value").value_or(0));
+  if (const llvm::json::Object *evaluation =
+          root ? root->getObject("evaluation") : nullptr)
+    if (const llvm::json::Object *prediction =
+            evaluation->getObject("prediction"))
+      out << llvm::format("  predicted against measured output error over "
+                          "%lld models: rank correlation %.3f, worst ratio "
+                          "%.2f\n",
+                          (long long)prediction->getInteger("models")
+                              .value_or(0),
+                          prediction->getNumber("rank_correlation")
+                              .value_or(0),
+                          prediction->getNumber("worst_ratio").value_or(0));
   out << "  objects:";
   for (const std::string &target : targets)
     out << " " << (target == "x86" ? "model.o" : "model-" + target + ".o")

@@ -69,7 +69,7 @@ double number(const Object *o, llvm::StringRef key, double otherwise = NAN) {
 /// One layer's row of the plots and the table.
 struct Layer {
   std::string name, scheme, shape;
-  double bits = NAN, gain = NAN, local = NAN, predicted = NAN,
+  double bits = NAN, gain = NAN, local = NAN, predicted = NAN, rounded = NAN,
          measured = NAN;
 };
 
@@ -96,6 +96,7 @@ std::vector<Layer> readLayers(const Object &report) {
     l.gain = number(o, "gain");
     l.local = number(o, "local_error");
     l.predicted = number(o, "predicted_output_error");
+    l.rounded = number(o, "predicted_rounded_output_error");
     l.measured = number(o, "measured_output_error");
     layers.push_back(l);
   }
@@ -103,7 +104,8 @@ std::vector<Layer> readLayers(const Object &report) {
 }
 
 constexpr int kWidth = 760, kLabel = 230, kRow = 22, kTop = 30;
-constexpr const char *kBlue = "#3b6ea8", *kOrange = "#d9822b";
+constexpr const char *kBlue = "#3b6ea8", *kOrange = "#d9822b",
+                     *kTeal = "#2a9d8f";
 
 /// Horizontal bars, one row per layer: bits per weight.
 void bitsChart(llvm::raw_ostream &os, const std::vector<Layer> &layers) {
@@ -149,7 +151,7 @@ void errorChart(llvm::raw_ostream &os, const std::vector<Layer> &layers) {
   double lo = INFINITY, hi = -INFINITY;
   bool anyMeasured = false;
   for (const Layer &l : layers)
-    for (double v : {l.predicted, l.measured})
+    for (double v : {l.predicted, l.rounded, l.measured})
       if (std::isfinite(v) && v > 0) {
         lo = std::min(lo, v);
         hi = std::max(hi, v);
@@ -163,7 +165,7 @@ void errorChart(llvm::raw_ostream &os, const std::vector<Layer> &layers) {
   int d0 = int(std::floor(std::log10(lo))), d1 = int(std::ceil(std::log10(hi)));
   if (d1 <= d0)
     d1 = d0 + 1;
-  int rowHeight = 2 * kRow;
+  int rowHeight = 3 * kRow;
   int height = kTop + rowHeight * int(layers.size()) + 30;
   double scale = double(kWidth - kLabel - 80) / (d1 - d0);
   auto xOf = [&](double v) {
@@ -173,16 +175,16 @@ void errorChart(llvm::raw_ostream &os, const std::vector<Layer> &layers) {
      << kWidth << "\" height=\"" << height << "\" viewBox=\"0 0 " << kWidth
      << " " << height << "\" xmlns=\"http://www.w3.org/2000/svg\">\n"
      << "<title>Output error by layer: predicted and measured</title>\n";
-  os << llvm::formatv("<rect x=\"{0}\" y=\"6\" width=\"12\" height=\"10\" "
-                      "fill=\"{1}\"/><text x=\"{2}\" y=\"15\" "
-                      "font-size=\"11\">predicted</text>\n",
-                      kLabel, kBlue, kLabel + 16);
+  auto legend = [&](int x, const char *color, const char *text) {
+    os << llvm::formatv("<rect x=\"{0}\" y=\"6\" width=\"12\" "
+                        "height=\"10\" fill=\"{1}\"/><text x=\"{2}\" "
+                        "y=\"15\" font-size=\"11\">{3}</text>\n",
+                        x, color, x + 16, text);
+  };
+  legend(kLabel - 150, kBlue, "predicted (round to nearest)");
+  legend(kLabel + 40, kTeal, "predicted (rounding done)");
   if (anyMeasured)
-    os << llvm::formatv("<rect x=\"{0}\" y=\"6\" width=\"12\" height=\"10\" "
-                        "fill=\"{1}\"/><text x=\"{2}\" y=\"15\" "
-                        "font-size=\"11\">measured (that layer alone)"
-                        "</text>\n",
-                        kLabel + 90, kOrange, kLabel + 106);
+    legend(kLabel + 210, kOrange, "measured (that layer alone)");
   for (int d = d0; d <= d1; ++d) {
     double x = kLabel + (d - d0) * scale;
     os << llvm::formatv("<line x1=\"{0:f1}\" y1=\"{1}\" x2=\"{0:f1}\" "
@@ -197,9 +199,10 @@ void errorChart(llvm::raw_ostream &os, const std::vector<Layer> &layers) {
     int y = kTop + rowHeight * int(i);
     os << llvm::formatv("<text x=\"{0}\" y=\"{1}\" font-size=\"12\" "
                         "text-anchor=\"end\">{2}</text>\n",
-                        kLabel - 6, y + 20, escape(l.name));
+                        kLabel - 6, y + 32, escape(l.name));
     int slot = 0;
     for (auto [v, color] : {std::pair(l.predicted, kBlue),
+                            std::pair(l.rounded, kTeal),
                             std::pair(l.measured, kOrange)}) {
       int by = y + 3 + slot++ * (kRow - 2);
       if (!std::isfinite(v))
@@ -311,16 +314,33 @@ void qualityChart(llvm::raw_ostream &os, const Object &evaluation) {
   os << "<table id=\"points\">\n<tr><th>model</th><th>average bits per "
         "weight</th><th>"
      << (accuracy ? "top-1 accuracy" : "bits per token")
-     << "</th><th>run time (s)</th></tr>\n";
+     << "</th><th>run time (s)</th><th>predicted error</th><th>measured "
+        "error</th></tr>\n";
   for (const llvm::json::Value &p : *points) {
     const Object *o = p.getAsObject();
     double v = number(o, "value");
     os << "<tr><td>" << escape(str(o, "label")) << "</td><td>"
        << num(number(o, "average_bits"), "%.3f") << "</td><td>"
        << (accuracy ? num(100 * v, "%.2f%%") : num(v, "%.4f")) << "</td><td>"
-       << num(number(o, "seconds"), "%.2f") << "</td></tr>\n";
+       << num(number(o, "seconds"), "%.2f") << "</td><td>"
+       << (std::isfinite(number(o, "predicted_output_error"))
+               ? num(number(o, "predicted_output_error"))
+               : "-")
+       << "</td><td>"
+       << (std::isfinite(number(o, "measured_output_error"))
+               ? num(number(o, "measured_output_error"))
+               : "-")
+       << "</td></tr>\n";
   }
   os << "</table>\n";
+  if (const Object *prediction = evaluation.getObject("prediction"))
+    os << "<p id=\"prediction\">Predicted (rounding done) against measured "
+          "output error over the "
+       << escape(str(prediction, "models"))
+       << " quantized models: rank correlation "
+       << num(number(prediction, "rank_correlation"), "%.3f")
+       << ", worst ratio " << num(number(prediction, "worst_ratio"), "%.2f")
+       << ".</p>\n";
 }
 
 } // namespace
@@ -368,7 +388,10 @@ std::string qforge::renderReportHTML(const Object &report) {
     row("weights", num(weights, "%.0f") + " (" +
                        num(stored / 8 / 1024, "%.1f") + " KiB quantized, " +
                        num(weights * 4 / 1024, "%.1f") + " KiB in fp32)");
-  row("predicted output error", str(total, "predicted_output_error"));
+  row("predicted output error (round to nearest)",
+      str(total, "predicted_output_error"));
+  row("predicted output error (rounding done)",
+      str(total, "predicted_rounded_output_error"));
   if (measured)
     row("measured output error",
         str(measured, "output_error") + " (on " + str(measured, "samples") +
@@ -381,10 +404,12 @@ std::string qforge::renderReportHTML(const Object &report) {
     os << "<h2>Output error by layer</h2>\n"
        << "<p>Sum of squared differences to the float model's outputs per "
           "calibration sample. Predicted: the layer's measured gain times "
-          "the error of rounding its weights to nearest at the chosen "
-          "scheme (what the allocation minimizes; GPTQ and AdaRound usually "
-          "do better). Measured: the float model with only that layer's "
-          "weights replaced by their final quantized values.</p>\n";
+          "tr(ΔW H ΔWᵀ), the error of its weights weighted by the "
+          "calibration Hessian, for rounding to nearest at the chosen scheme "
+          "(what the allocation minimizes) and for the rounding done (GPTQ "
+          "or AdaRound usually do better). Measured: the float model with "
+          "only that layer's weights replaced by their final quantized "
+          "values.</p>\n";
     errorChart(os, layers);
   }
   if (evaluation) {
@@ -396,7 +421,8 @@ std::string qforge::renderReportHTML(const Object &report) {
   if (!layers.empty()) {
     os << "<h2>Layers</h2>\n<table id=\"layers\">\n<tr><th>layer</th>"
           "<th>shape</th><th>scheme</th><th>bits/weight</th><th>gain</th>"
-          "<th>rounding error</th><th>predicted</th><th>measured</th></tr>\n";
+          "<th>rounding error</th><th>predicted (nearest)</th>"
+          "<th>predicted (done)</th><th>measured</th></tr>\n";
     auto cell = [](double v) { return std::isfinite(v) ? num(v) : "-"; };
     for (const Layer &l : layers)
       os << "<tr><td>" << escape(l.name) << "</td><td>" << escape(l.shape)
@@ -404,7 +430,8 @@ std::string qforge::renderReportHTML(const Object &report) {
          << (std::isfinite(l.bits) ? num(l.bits, "%.3f") : "-")
          << "</td><td>" << cell(l.gain) << "</td><td>" << cell(l.local)
          << "</td><td>" << cell(l.predicted) << "</td><td>"
-         << cell(l.measured) << "</td></tr>\n";
+         << cell(l.rounded) << "</td><td>" << cell(l.measured)
+         << "</td></tr>\n";
     os << "</table>\n";
   }
   os << "</body>\n</html>\n";

@@ -43,7 +43,7 @@ points = len(report["evaluation"]["points"])
 assert w.scripts == 0 and not w.external, (w.scripts, w.external)
 assert w.svgs == ["bits-per-layer", "error-per-layer", "quality-vs-bits"], w.svgs
 assert w.bars["bits-per-layer"] == layers, w.bars
-assert w.bars["error-per-layer"] == 2 * layers, w.bars
+assert w.bars["error-per-layer"] == 3 * layers, w.bars
 assert w.points == points, (w.points, points)
 assert w.tables == ["summary", "points", "layers"], w.tables
 print("report.html: %d layers, %d points, self-contained" % (layers, points))
