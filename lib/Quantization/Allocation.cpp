@@ -15,6 +15,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 
 using namespace qforge;
 
@@ -247,4 +248,34 @@ qforge::allocateBits(const std::vector<std::vector<Candidate>> &layers,
     a.error += layers[i][size_t(a.choice[i])].error;
   }
   return a;
+}
+
+double qforge::rankCorrelation(const std::vector<double> &a,
+                       const std::vector<double> &b) {
+  auto ranks = [](const std::vector<double> &v) {
+    std::vector<size_t> order(v.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(),
+              [&](size_t x, size_t y) { return v[x] < v[y]; });
+    std::vector<double> r(v.size());
+    for (size_t i = 0; i < order.size();) {
+      size_t j = i;
+      while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]])
+        ++j;
+      for (size_t t = i; t <= j; ++t)
+        r[order[t]] = (double(i) + double(j)) / 2;
+      i = j + 1;
+    }
+    return r;
+  };
+  if (a.size() != b.size() || a.size() < 2)
+    return 0.0;
+  std::vector<double> ra = ranks(a), rb = ranks(b);
+  double n = double(a.size()), ma = (n - 1) / 2, cov = 0, va = 0, vb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    cov += (ra[i] - ma) * (rb[i] - ma);
+    va += (ra[i] - ma) * (ra[i] - ma);
+    vb += (rb[i] - ma) * (rb[i] - ma);
+  }
+  return va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : 0.0;
 }

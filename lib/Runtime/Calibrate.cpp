@@ -17,6 +17,7 @@
 
 #include "qforge/Dialect/QF/Transforms/Calibration.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
+#include "qforge/Quantization/Allocation.h"
 #include "qforge/Quantization/CalibrationFile.h"
 #include "qforge/Quantization/Reference.h"
 #include "qforge/Quantization/Rounding.h"
@@ -827,36 +828,6 @@ std::optional<double> predictRounded(const std::string &method,
   return sum;
 }
 
-/// Spearman's rank correlation of two equally long series (ties get their
-/// mean rank).
-double rankCorrelation(const std::vector<double> &a,
-                       const std::vector<double> &b) {
-  auto ranks = [](const std::vector<double> &v) {
-    std::vector<size_t> order(v.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(),
-              [&](size_t x, size_t y) { return v[x] < v[y]; });
-    std::vector<double> r(v.size());
-    for (size_t i = 0; i < order.size();) {
-      size_t j = i;
-      while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]])
-        ++j;
-      for (size_t t = i; t <= j; ++t)
-        r[order[t]] = (double(i) + double(j)) / 2;
-      i = j + 1;
-    }
-    return r;
-  };
-  std::vector<double> ra = ranks(a), rb = ranks(b);
-  double n = double(a.size()), ma = (n - 1) / 2, cov = 0, va = 0, vb = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    cov += (ra[i] - ma) * (rb[i] - ma);
-    va += (ra[i] - ma) * (ra[i] - ma);
-    vb += (rb[i] - ma) * (rb[i] - ma);
-  }
-  return va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : 0.0;
-}
-
 /// One more model for the quality-against-bits curve: `B` (a budget,
 /// objective=propagated), `local:B` (a budget, objective=local) or `uN`
 /// (uniform N bits).
@@ -1124,7 +1095,7 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
       evaluation["prediction"] = llvm::json::Object{
           {"models", int64_t(predictedSeries.size())},
           {"rank_correlation",
-           rankCorrelation(predictedSeries, measuredSeries)},
+           qforge::rankCorrelation(predictedSeries, measuredSeries)},
           {"worst_ratio", worst}};
     (*root)["evaluation"] = std::move(evaluation);
   }

@@ -47,6 +47,12 @@ allocateBits(const std::vector<std::vector<Candidate>> &layers, double budget,
              const std::vector<int> &tiedGroup = {},
              std::string *error = nullptr);
 
+/// Spearman's rank correlation of two series of the same length (ties get
+/// their mean rank): how well predicted errors order the measured ones.
+/// 0 when either series is constant or shorter than 2.
+double rankCorrelation(const std::vector<double> &a,
+                       const std::vector<double> &b);
+
 } // namespace qforge
 
 #endif // QFORGE_QUANTIZATION_ALLOCATION_H

@@ -157,3 +157,48 @@ TEST(Allocation, LargeInstanceFinishes) {
 }
 
 } // namespace
+
+// Spearman's rank correlation against the definition on small series: the
+// Pearson correlation of the ranks (ties at their mean rank), by brute force.
+TEST(RankCorrelationTest, AgainstPearsonOfRanks) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> value(0, 5);
+  for (int trial = 0; trial < 200; ++trial) {
+    size_t n = 2 + trial % 7;
+    std::vector<double> a(n), b(n);
+    for (size_t i = 0; i < n; ++i) {
+      a[i] = value(rng);
+      b[i] = value(rng);
+    }
+    auto ranks = [](const std::vector<double> &v) {
+      std::vector<double> r(v.size());
+      for (size_t i = 0; i < v.size(); ++i) {
+        double below = 0, equal = 0;
+        for (double w : v) {
+          below += w < v[i];
+          equal += w == v[i];
+        }
+        r[i] = below + (equal - 1) / 2;
+      }
+      return r;
+    };
+    std::vector<double> ra = ranks(a), rb = ranks(b);
+    double ma = 0, mb = 0;
+    for (size_t i = 0; i < n; ++i) {
+      ma += ra[i] / n;
+      mb += rb[i] / n;
+    }
+    double cov = 0, va = 0, vb = 0;
+    for (size_t i = 0; i < n; ++i) {
+      cov += (ra[i] - ma) * (rb[i] - mb);
+      va += (ra[i] - ma) * (ra[i] - ma);
+      vb += (rb[i] - mb) * (rb[i] - mb);
+    }
+    double expected = va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : 0.0;
+    EXPECT_NEAR(rankCorrelation(a, b), expected, 1e-12) << "trial " << trial;
+  }
+  EXPECT_DOUBLE_EQ(rankCorrelation({1, 2, 3, 4}, {10, 20, 30, 40}), 1.0);
+  EXPECT_DOUBLE_EQ(rankCorrelation({1, 2, 3, 4}, {4, 3, 2, 1}), -1.0);
+  EXPECT_DOUBLE_EQ(rankCorrelation({1}, {1}), 0.0);
+  EXPECT_DOUBLE_EQ(rankCorrelation({1, 2}, {1, 2, 3}), 0.0);
+}
