@@ -1160,6 +1160,9 @@ int qforge::quantizeModel(const QuantizeOptions &options,
     if (!llvm::is_contained(targets, t))
       targets.push_back(t.str());
   }
+  if (options.allocRounding != "rtn" && options.allocRounding != "gptq")
+    return fail("--alloc-rounding must be rtn or gptq, got '" +
+                options.allocRounding + "'");
   if (options.measure != "layers" && options.measure != "total" &&
       options.measure != "none")
     return fail("--measure must be layers, total or none, got '" +
@@ -1237,6 +1240,10 @@ int qforge::quantizeModel(const QuantizeOptions &options,
             mlir::qf::QFAllocateBitsPassOptions alloc;
             alloc.budget = budget;
             alloc.objective = objective;
+            alloc.rounding = objective == "propagated" &&
+                                     options.allocRounding == "gptq"
+                                 ? "gptq"
+                                 : "rtn";
             alloc.candidates.assign(options.candidates.begin(),
                                     options.candidates.end());
             pm.addPass(mlir::qf::createQFAllocateBitsPass(alloc));

@@ -210,6 +210,12 @@ static cl::opt<std::string> quantizeTarget(
              "(model-cuda.o, cubin embedded, needs ptxas; link with "
              "QForgeRuntimeCUDA)"),
     cl::sub(quantizeCmd));
+static cl::opt<std::string> quantizeAllocRounding(
+    "alloc-rounding", cl::init("rtn"),
+    cl::desc("With --budget, how each candidate width is priced: rtn (its "
+             "round-to-nearest error, default) or gptq (the error GPTQ "
+             "leaves; one GPTQ run per layer and candidate)"),
+    cl::sub(quantizeCmd));
 static cl::opt<std::string> quantizeMeasure(
     "measure", cl::init("layers"),
     cl::desc("Measured output error in the report: layers (default: the "
@@ -409,6 +415,7 @@ static int runQuantize() {
   options.target = quantizeTarget;
   options.chip = quantizeChip;
   options.measure = quantizeMeasure;
+  options.allocRounding = quantizeAllocRounding;
   options.evalData = quantizeEvalData;
   options.evalLabels = quantizeEvalLabels;
   options.curve = quantizeCurve;

@@ -144,6 +144,9 @@ struct QuantizeOptions {
   std::vector<std::string> candidates;
   /// "rtn", "gptq" or "adaround".
   std::string method = "gptq";
+  /// How the allocation prices each candidate width: "rtn" (round to
+  /// nearest) or "gptq" (GPTQ with the layer's Hessian; slower).
+  std::string allocRounding = "rtn";
   /// "none" or "int8" (static per-tensor, min/max ranges).
   std::string activations = "none";
   /// Targets to compile for, comma-separated: "x86" (model.o), "vulkan"

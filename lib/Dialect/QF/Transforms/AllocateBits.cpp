@@ -124,6 +124,17 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     bool propagated = objective == "propagated";
+    if (rounding != "rtn" && rounding != "gptq") {
+      module.emitError() << "qf-allocate-bits: rounding must be rtn or gptq, "
+                            "got '"
+                         << rounding << "'";
+      return signalPassFailure();
+    }
+    if (rounding == "gptq" && !propagated) {
+      module.emitError() << "qf-allocate-bits: rounding=gptq needs "
+                            "objective=propagated (GPTQ needs the Hessian)";
+      return signalPassFailure();
+    }
     if (objective != "local" && !propagated) {
       module.emitError() << "qf-allocate-bits: objective must be local or "
                             "propagated, got '"
@@ -265,7 +276,29 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
           return signalPassFailure();
         }
         double candidateError = rounded->objective;
-        if (propagated) {
+        if (propagated && rounding == "gptq" &&
+            spec.kind == CandidateSpec::Int) {
+          // GPTQ on N x K (K: the contraction), as -qf-round rounds; its
+          // objective is tr(ΔW H ΔWᵀ).
+          qforge::TensorDesc nk = candidate;
+          std::vector<float> w = layer.weights;
+          if (!layer.transposeRhs) {
+            nk.shape = {candidate.shape[1], candidate.shape[0]};
+            if (nk.scheme.axis >= 0)
+              nk.scheme.axis = 1 - nk.scheme.axis;
+            w = qforge::transposeMatrix(w, candidate.shape[0],
+                                        candidate.shape[1]);
+          }
+          qforge::GPTQOptions gptq;
+          gptq.clip = qforge::ClipSearch::mse();
+          std::optional<qforge::RoundingResult> g =
+              qforge::roundGPTQ(w, nk, layer.hessian, gptq, &error);
+          if (!g) {
+            layer.op.emitError() << "qf-allocate-bits: " << error;
+            return signalPassFailure();
+          }
+          candidateError = layer.gain * g->objective;
+        } else if (propagated) {
           // tr(ΔW H ΔWᵀ) in the N x K layout (K: the contraction).
           int64_t rows = candidate.shape[0], cols = candidate.shape[1];
           std::vector<float> w = layer.weights;

@@ -8,6 +8,14 @@
 // RUN: qforge-opt %S/Inputs/calib-model.mlir -qf-instrument -qf-attach-calibration=file=%t/cal.safetensors -o %t/attached.mlir
 // RUN: FileCheck %s --check-prefix=GAIN < %t/attached.mlir
 // RUN: qforge-opt %t/attached.mlir -qf-quantize-weights -qf-allocate-bits="budget=20 objective=propagated" | FileCheck %s
+// rounding=gptq prices every candidate by the error GPTQ leaves, which on
+// these layers is below round to nearest's: the predicted error of its
+// choice is then at most that of rounding=rtn's.
+// RUN: qforge-opt %t/attached.mlir -qf-quantize-weights -qf-allocate-bits="budget=20 objective=propagated" -o %t/rtn.mlir
+// RUN: qforge-opt %t/attached.mlir -qf-quantize-weights -qf-allocate-bits="budget=20 objective=propagated rounding=gptq" -o %t/gptq.mlir
+// RUN: FileCheck %s < %t/gptq.mlir
+// RUN: %python -c "import re; e = lambda f: sum(float(x) for x in re.findall(r'qf.alloc_error = ([0-9.eE+-]+)', open(f).read())); r, g = e('%t/rtn.mlir'), e('%t/gptq.mlir'); assert g <= r * (1 + 1e-9), (g, r); print('gptq-priced', g <= r)" | FileCheck %s --check-prefix=PRICED
+// PRICED: gptq-priced True
 // The report of that choice: per layer, and the predicted output error.
 // RUN: qforge-opt %t/attached.mlir -qf-quantize-weights -qf-allocate-bits="budget=20 objective=propagated" -qf-analyze-error=report=%t/report.json -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s --check-prefix=REPORT < %t/report.json

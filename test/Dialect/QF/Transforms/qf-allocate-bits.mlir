@@ -5,6 +5,8 @@
 // RUN: qforge-opt %s -split-input-file -qf-allocate-bits="budget=4 candidates=2,8" | FileCheck %s --check-prefix=C28
 // RUN: not qforge-opt %s -split-input-file -qf-allocate-bits="budget=2.4" 2>&1 | FileCheck %s --check-prefix=BAD-BUDGET
 // RUN: not qforge-opt %s -qf-allocate-bits="budget=4 objective=hessian" 2>&1 | FileCheck %s --check-prefix=BAD-OBJ
+// RUN: not qforge-opt %s -qf-allocate-bits="budget=4 rounding=adaround" 2>&1 | FileCheck %s --check-prefix=BAD-ROUNDING
+// RUN: not qforge-opt %s -qf-allocate-bits="budget=4 rounding=gptq" 2>&1 | FileCheck %s --check-prefix=GPTQ-LOCAL
 // RUN: not qforge-opt %s -qf-allocate-bits="budget=4 objective=propagated" 2>&1 | FileCheck %s --check-prefix=PROPAGATED
 // RUN: not qforge-opt %s -qf-allocate-bits="budget=4 candidates=4,9" 2>&1 | FileCheck %s --check-prefix=BAD-WIDTH
 // RUN: not qforge-opt %s -qf-allocate-bits="budget=4 candidates=4g0" 2>&1 | FileCheck %s --check-prefix=BAD-GROUP
@@ -83,6 +85,8 @@ func.func @tied_and_fixed(%x: tensor<2x4xf32>) -> (tensor<2x16xf32>, tensor<2x16
 
 // BAD-BUDGET: error: qf-allocate-bits: a budget of 2.4 bits per weight (307.2 bits for 128 weights) cannot be met: budget 307.2{{.*}} is below the cheapest allocation (320
 // BAD-OBJ: qf-allocate-bits: objective must be local or propagated, got 'hessian'
+// BAD-ROUNDING: error: qf-allocate-bits: rounding must be rtn or gptq, got 'adaround'
+// GPTQ-LOCAL: error: qf-allocate-bits: rounding=gptq needs objective=propagated (GPTQ needs the Hessian)
 // PROPAGATED: qf-allocate-bits: objective=propagated needs the gain and Hessian of this weight's observed input: calibrate with --sensitivity, then -qf-instrument and -qf-attach-calibration before -qf-quantize-weights
 // BAD-WIDTH: qf-allocate-bits: bad candidate '9': expected a width 1..8, optionally followed by g and a group size (e.g. 4g128)
 // BAD-GROUP: qf-allocate-bits: bad candidate '4g0'

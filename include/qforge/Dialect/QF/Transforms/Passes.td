@@ -113,8 +113,12 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     the layer's gain g (how much of its output error reaches the model's
     output, measured by `qforge-run --calibrate --sensitivity`) and
     H = gram / rows, both attached by `-qf-attach-calibration` to the
-    observed input of the weight's matmul. Quantizes of the same constant
-    to the same scheme are tied: they get the same candidate.
+    observed input of the weight's matmul. With `rounding=gptq` (and
+    `objective=propagated`), integer candidates are rounded with GPTQ (the
+    layer's Hessian, damping 0.01, MSE clipping, as `-qf-round=method=gptq`
+    rounds) instead of to nearest, so that the allocation prices what GPTQ
+    will actually give. Quantizes of the same constant to the same scheme
+    are tied: they get the same candidate.
 
     Eligible: what `qf-round` handles (constant rank-2 float input, no static
     scales, integer scheme without a tensor scale) and whose result is used
@@ -132,7 +136,9 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
                "g and a group size along K (e.g. 4g128), or fp8, mxfp4, "
                "nvfp4 (default 2,3,4,8)">,
     Option<"objective", "objective", "std::string", "\"local\"",
-           "Error to minimize: local (the weights' squared error) or propagated (predicted output error; needs gains)">
+           "Error to minimize: local (the weights' squared error) or propagated (predicted output error; needs gains)">,
+    Option<"rounding", "rounding", "std::string", "\"rtn\"",
+           "How each integer candidate is rounded to measure its error with objective=propagated: rtn (round to nearest, the default) or gptq (GPTQ with the layer's Hessian, as -qf-round=method=gptq will round; slower)">
   ];
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
