@@ -16,6 +16,7 @@
 // RUN: not qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --measure some -o %t/bad 2>&1 | FileCheck %s --check-prefix=MEASURE
 // RUN: not qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --verbose --quiet -o %t/bad 2>&1 | FileCheck %s --check-prefix=VQ
 // RUN: qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --bits 4 --batch 100 --measure total --verbose -o %t/v 2>&1 | FileCheck %s --check-prefix=VERBOSE
+// RUN: not qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --alloc-rounding best -o %t/bad 2>&1 | FileCheck %s --check-prefix=ALLOC
 // RUN: not ls %t/bad
 
 // CHECK: report.html: 3 layers, 4 points, self-contained
@@ -35,3 +36,4 @@
 // VERBOSE: qforge quantize: [{{ *[0-9.]+}} s] compiling for x86
 // VERBOSE: qforge quantize: [{{ *[0-9.]+}} s] measuring and evaluating for the report
 // VERBOSE: measured output error {{[0-9.e+-]+}} on 100 calibration samples
+// ALLOC: qforge quantize: error: --alloc-rounding must be rtn or gptq, got 'best'
