@@ -57,6 +57,21 @@ func::FuncOp mlir::qf::detail::getOrDeclareKernel(ModuleOp module, StringRef nam
   return func;
 }
 
+FailureOr<qforge::QuantizedTensor>
+mlir::qf::detail::constantWeights(MatmulOp op,
+                                  ConversionPatternRewriter &rewriter) {
+  auto cst = op.getRhs().getDefiningOp<ConstantOp>();
+  std::optional<std::vector<uint8_t>> bytes =
+      cst ? getBlobBytes(cst.getValue()) : std::nullopt;
+  if (!bytes)
+    return rewriter.notifyMatchFailure(op, "weights are not a dense constant");
+  std::optional<qforge::QuantizedTensor> w = qforge::unpackBlob(
+      bytes->data(), bytes->size(), op.getRhs().getType().getDesc());
+  if (!w)
+    return rewriter.notifyMatchFailure(op, "invalid weight blob");
+  return std::move(*w);
+}
+
 namespace {
 
 /// The packed weights and what the epilogue needs of them.
@@ -158,15 +173,10 @@ struct LowerInt8Matmul : OpConversionPattern<MatmulOp> {
     // Sums of unsigned activations times weights must not overflow i32.
     if (double(k) * 255.0 * 128.0 >= 2147483648.0)
       return rewriter.notifyMatchFailure(op, "K too large for i32 partial sums");
-    auto cst = op.getRhs().getDefiningOp<ConstantOp>();
-    std::optional<std::vector<uint8_t>> bytes =
-        cst ? getBlobBytes(cst.getValue()) : std::nullopt;
-    if (!bytes)
-      return rewriter.notifyMatchFailure(op, "weights are not a dense constant");
-    std::optional<qforge::QuantizedTensor> w =
-        qforge::unpackBlob(bytes->data(), bytes->size(), rhsType.getDesc());
-    if (!w)
-      return rewriter.notifyMatchFailure(op, "invalid weight blob");
+    FailureOr<qforge::QuantizedTensor> w =
+        qf::detail::constantWeights(op, rewriter);
+    if (failed(w))
+      return failure();
     PackedWeights packed = packWeights(*w, n, k, op.getTransposeRhs(), kind);
 
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);

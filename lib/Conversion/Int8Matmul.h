@@ -3,11 +3,22 @@
 #ifndef QFORGE_LIB_CONVERSION_INT8MATMUL_H
 #define QFORGE_LIB_CONVERSION_INT8MATMUL_H
 
+#include "qforge/Quantization/Reference.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+namespace mlir::qf {
+class MatmulOp;
+} // namespace mlir::qf
+
 namespace mlir::qf::detail {
+
+/// The constant weights of `op` (a qf.constant blob) unpacked, or a match
+/// failure saying why not.
+FailureOr<qforge::QuantizedTensor>
+constantWeights(MatmulOp op, ConversionPatternRewriter &rewriter);
 
 /// The kernel an eligible int8 qf.matmul is lowered to.
 enum class Int8Kernel { X86VNNI, CUDADP4A };

@@ -183,15 +183,9 @@ FailureOr<PackedWeights> packConstantWeights(MatmulOp op, int64_t n,
   qforge::Scheme rs = rhsType.getScheme().toScheme();
   if (!rs.isInteger() || rs.bits > 8)
     return rw.notifyMatchFailure(op, "weights are not integer codes");
-  auto cst = op.getRhs().getDefiningOp<ConstantOp>();
-  std::optional<std::vector<uint8_t>> bytes =
-      cst ? getBlobBytes(cst.getValue()) : std::nullopt;
-  if (!bytes)
-    return rw.notifyMatchFailure(op, "weights are not a dense constant");
-  std::optional<qforge::QuantizedTensor> w =
-      qforge::unpackBlob(bytes->data(), bytes->size(), rhsType.getDesc());
-  if (!w)
-    return rw.notifyMatchFailure(op, "invalid weight blob");
+  FailureOr<qforge::QuantizedTensor> w = qf::detail::constantWeights(op, rw);
+  if (failed(w))
+    return failure();
   std::string why;
   std::optional<PackedWeights> packed =
       packWeights(*w, n, k, op.getTransposeRhs(), why);
