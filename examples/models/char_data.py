@@ -133,12 +133,19 @@ def test_windows(test_ids, cap=MAX_TEST):
 
 
 def main(argv):
-    if len(argv) < 2:
+    if len(argv) > 1 and argv[1] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    usage_ok = len(argv) == 2 or (len(argv) == 4 and argv[2] == "--calib")
+    if not usage_ok or argv[1].startswith("-"):
         print(__doc__, file=sys.stderr)
         return 1
     out = argv[1]
     calib = 512
-    if len(argv) == 4 and argv[2] == "--calib":
+    if len(argv) == 4:
+        if not argv[3].isdigit() or int(argv[3]) < 1:
+            print("--calib takes a positive number of samples", file=sys.stderr)
+            return 1
         calib = int(argv[3])
     os.makedirs(out, exist_ok=True)
     train, test = load_corpus()
