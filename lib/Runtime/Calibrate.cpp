@@ -909,6 +909,20 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
   if (total && predictedRounded)
     (*total)["predicted_rounded_output_error"] = *predictedRounded;
 
+  // The float and the quantized model, each loaded and lowered once for all
+  // the runs below.
+  std::unique_ptr<LoadedModule> floatModel, quantModel;
+  auto loadOnce = [](std::unique_ptr<LoadedModule> &slot,
+                     const std::string &path) -> llvm::Error {
+    if (slot)
+      return llvm::Error::success();
+    auto loaded = LoadedModule::load(path);
+    if (!loaded)
+      return loaded.takeError();
+    slot = std::move(*loaded);
+    return llvm::Error::success();
+  };
+
   // The float model's outputs on the calibration data: what measured errors
   // are measured against.
   CalibrationData cal;
@@ -916,19 +930,14 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
   if (options.measure != "none") {
     if (!readData(options.calib, cal, problem))
       return error(problem);
-    auto floatModel = LoadedModule::load(options.module);
-    if (!floatModel)
-      return floatModel.takeError();
-    if (llvm::Error e = run(**floatModel, cal, "measuring: float", baseline))
+    if (llvm::Error e = loadOnce(floatModel, options.module))
       return e;
-  }
-
-  if (options.measure != "none") {
+    if (llvm::Error e = run(*floatModel, cal, "measuring: float", baseline))
+      return e;
     std::vector<float> outputs;
-    auto quantModel = LoadedModule::load(modelPath);
-    if (!quantModel)
-      return quantModel.takeError();
-    if (llvm::Error e = run(**quantModel, cal, "measuring: quantized", outputs))
+    if (llvm::Error e = loadOnce(quantModel, modelPath))
+      return e;
+    if (llvm::Error e = run(*quantModel, cal, "measuring: quantized", outputs))
       return e;
     llvm::json::Object measured{
         {"data", "calibration"},
@@ -1019,20 +1028,18 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
       points.push_back(std::move(point));
       return llvm::Error::success();
     };
-    auto floatModel = LoadedModule::load(options.module);
-    if (!floatModel)
-      return floatModel.takeError();
-    if (llvm::Error e = addPoint(**floatModel, "fp32", 32.0))
+    if (llvm::Error e = loadOnce(floatModel, options.module))
       return e;
-    auto quantModel = LoadedModule::load(modelPath);
-    if (!quantModel)
-      return quantModel.takeError();
+    if (llvm::Error e = addPoint(*floatModel, "fp32", 32.0))
+      return e;
+    if (llvm::Error e = loadOnce(quantModel, modelPath))
+      return e;
     double bits =
         total ? total->getNumber("average_bits_per_weight").value_or(0) : 0;
     std::optional<double> quantMeasured;
     if (const llvm::json::Object *m = root->getObject("measured"))
       quantMeasured = m->getNumber("output_error");
-    if (llvm::Error e = addPoint(**quantModel, "quantized", bits,
+    if (llvm::Error e = addPoint(*quantModel, "quantized", bits,
                                  predictedRounded, quantMeasured))
       return e;
     for (const std::string &text : options.curve) {

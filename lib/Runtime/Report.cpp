@@ -103,6 +103,26 @@ std::vector<Layer> readLayers(const Object &report) {
   return layers;
 }
 
+/// Opens an inline SVG chart of `width` x `height` named `id`.
+void openChart(llvm::raw_ostream &os, const char *id, int width, int height,
+               const std::string &title) {
+  os << "<svg class=\"chart\" id=\"" << id << "\" role=\"img\" width=\""
+     << width << "\" height=\"" << height << "\" viewBox=\"0 0 " << width
+     << " " << height << "\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+     << "<title>" << escape(title) << "</title>\n";
+}
+
+/// A vertical grid line at `x` from `top` to `bottom`, labelled below.
+void xTick(llvm::raw_ostream &os, double x, int top, int bottom,
+           const std::string &label) {
+  os << llvm::formatv("<line x1=\"{0:f1}\" y1=\"{1}\" x2=\"{0:f1}\" "
+                      "y2=\"{2}\" stroke=\"#ddd\"/>\n",
+                      x, top, bottom)
+     << llvm::formatv("<text x=\"{0:f1}\" y=\"{1}\" font-size=\"11\" "
+                      "text-anchor=\"middle\">{2}</text>\n",
+                      x, bottom + 14, label);
+}
+
 constexpr int kWidth = 760, kLabel = 230, kRow = 22, kTop = 30;
 constexpr const char *kBlue = "#3b6ea8", *kOrange = "#d9822b",
                      *kTeal = "#2a9d8f";
@@ -115,19 +135,10 @@ void bitsChart(llvm::raw_ostream &os, const std::vector<Layer> &layers) {
       maxBits = std::max(maxBits, l.bits);
   int height = kTop + kRow * int(layers.size()) + 30;
   double scale = (kWidth - kLabel - 70) / maxBits;
-  os << "<svg class=\"chart\" id=\"bits-per-layer\" role=\"img\" width=\""
-     << kWidth << "\" height=\"" << height << "\" viewBox=\"0 0 " << kWidth
-     << " " << height << "\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-     << "<title>Bits per weight by layer</title>\n";
-  for (int b = 0; b <= int(maxBits); b += 2) {
-    double x = kLabel + b * scale;
-    os << llvm::formatv("<line x1=\"{0:f1}\" y1=\"{1}\" x2=\"{0:f1}\" "
-                        "y2=\"{2}\" stroke=\"#ddd\"/>\n",
-                        x, kTop - 8, height - 24)
-       << llvm::formatv("<text x=\"{0:f1}\" y=\"{1}\" font-size=\"11\" "
-                        "text-anchor=\"middle\">{2}</text>\n",
-                        x, height - 10, b);
-  }
+  openChart(os, "bits-per-layer", kWidth, height,
+            "Bits per weight by layer");
+  for (int b = 0; b <= int(maxBits); b += 2)
+    xTick(os, kLabel + b * scale, kTop - 8, height - 24, std::to_string(b));
   for (size_t i = 0; i < layers.size(); ++i) {
     const Layer &l = layers[i];
     int y = kTop + kRow * int(i);
@@ -171,10 +182,8 @@ void errorChart(llvm::raw_ostream &os, const std::vector<Layer> &layers) {
   auto xOf = [&](double v) {
     return kLabel + (std::log10(v) - d0) * scale;
   };
-  os << "<svg class=\"chart\" id=\"error-per-layer\" role=\"img\" width=\""
-     << kWidth << "\" height=\"" << height << "\" viewBox=\"0 0 " << kWidth
-     << " " << height << "\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-     << "<title>Output error by layer: predicted and measured</title>\n";
+  openChart(os, "error-per-layer", kWidth, height,
+            "Output error by layer: predicted and measured");
   auto legend = [&](int x, const char *color, const char *text) {
     os << llvm::formatv("<rect x=\"{0}\" y=\"6\" width=\"12\" "
                         "height=\"10\" fill=\"{1}\"/><text x=\"{2}\" "
@@ -185,15 +194,9 @@ void errorChart(llvm::raw_ostream &os, const std::vector<Layer> &layers) {
   legend(kLabel + 40, kTeal, "predicted (rounding done)");
   if (anyMeasured)
     legend(kLabel + 210, kOrange, "measured (that layer alone)");
-  for (int d = d0; d <= d1; ++d) {
-    double x = kLabel + (d - d0) * scale;
-    os << llvm::formatv("<line x1=\"{0:f1}\" y1=\"{1}\" x2=\"{0:f1}\" "
-                        "y2=\"{2}\" stroke=\"#ddd\"/>\n",
-                        x, kTop - 6, height - 24)
-       << llvm::formatv("<text x=\"{0:f1}\" y=\"{1}\" font-size=\"11\" "
-                        "text-anchor=\"middle\">1e{2}</text>\n",
-                        x, height - 10, d);
-  }
+  for (int d = d0; d <= d1; ++d)
+    xTick(os, kLabel + (d - d0) * scale, kTop - 6, height - 24,
+          "1e" + std::to_string(d));
   for (size_t i = 0; i < layers.size(); ++i) {
     const Layer &l = layers[i];
     int y = kTop + rowHeight * int(i);
@@ -251,20 +254,11 @@ void qualityChart(llvm::raw_ostream &os, const Object &evaluation) {
   auto yOf = [&](double v) {
     return top + (hi - v) / (hi - lo) * (h - top - bottom);
   };
-  os << "<svg class=\"chart\" id=\"quality-vs-bits\" role=\"img\" width=\""
-     << w << "\" height=\"" << h << "\" viewBox=\"0 0 " << w << " " << h
-     << "\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-     << "<title>" << (accuracy ? "Top-1 accuracy" : "Bits per token")
-     << " against average bits per weight</title>\n";
-  for (int b : {1, 2, 3, 4, 6, 8, 16, 32}) {
-    double x = xOf(b);
-    os << llvm::formatv("<line x1=\"{0:f1}\" y1=\"{1}\" x2=\"{0:f1}\" "
-                        "y2=\"{2}\" stroke=\"#ddd\"/>\n",
-                        x, top, h - bottom)
-       << llvm::formatv("<text x=\"{0:f1}\" y=\"{1}\" font-size=\"11\" "
-                        "text-anchor=\"middle\">{2}</text>\n",
-                        x, h - bottom + 16, b);
-  }
+  openChart(os, "quality-vs-bits", w, h,
+            std::string(accuracy ? "Top-1 accuracy" : "Bits per token") +
+                " against average bits per weight");
+  for (int b : {1, 2, 3, 4, 6, 8, 16, 32})
+    xTick(os, xOf(b), top, h - bottom, std::to_string(b));
   for (int i = 0; i <= 4; ++i) {
     double v = lo + (hi - lo) * i / 4;
     double y = yOf(v);

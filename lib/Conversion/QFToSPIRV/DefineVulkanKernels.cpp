@@ -171,6 +171,17 @@ public:
     return arith::ExtUIOp::create(ib, ib.getI32Type(), v);
   }
 
+  /// Element `kk` of row `lane` of a staged tile (rows of TKW elements).
+  Value tileAt(ImplicitLocOpBuilder &ib, Value tile, Value lane, Value kk) {
+    return memref::LoadOp::create(
+        ib, tile,
+        ValueRange{arith::AddIOp::create(
+            ib,
+            arith::MulIOp::create(
+                ib, lane, arith::ConstantIndexOp::create(ib, c.tkWords)),
+            kk)});
+  }
+
   /// `for (e = tid; e < count; e += invocations) body(e)`.
   void strided(Value tid, int64_t count, function_ref<void(Value)> body) {
     scf::ForOp::create(b, tid, idx(count), idx(c.tm * c.tn), ValueRange{},
@@ -320,24 +331,8 @@ public:
                     [&](OpBuilder &ib0, Location il, Value kk,
                         ValueRange acc) {
                       ImplicitLocOpBuilder ib(il, ib0);
-                      Value av = memref::LoadOp::create(
-                          ib, aTile,
-                          ValueRange{arith::AddIOp::create(
-                              ib,
-                              arith::MulIOp::create(
-                                  ib, ty,
-                                  arith::ConstantIndexOp::create(ib,
-                                                                 c.tkWords)),
-                              kk)});
-                      Value wv = memref::LoadOp::create(
-                          ib, wTile,
-                          ValueRange{arith::AddIOp::create(
-                              ib,
-                              arith::MulIOp::create(
-                                  ib, tx,
-                                  arith::ConstantIndexOp::create(ib,
-                                                                 c.tkWords)),
-                              kk)});
+                      Value av = tileAt(ib, aTile, ty, kk);
+                      Value wv = tileAt(ib, wTile, tx, kk);
                       Value p;
                       if (!c.dot) {
                         p = arith::MulIOp::create(ib, av, wv);
@@ -488,20 +483,8 @@ public:
               b, idx(0), count, idx(1), ValueRange{iter[0]},
               [&](OpBuilder &ib0, Location il, Value kk, ValueRange acc) {
                 ImplicitLocOpBuilder ib(il, ib0);
-                Value xv = memref::LoadOp::create(
-                    ib, xTile,
-                    ValueRange{arith::AddIOp::create(
-                        ib,
-                        arith::MulIOp::create(
-                            ib, ty, arith::ConstantIndexOp::create(ib, tk)),
-                        kk)});
-                Value wv = memref::LoadOp::create(
-                    ib, wTile,
-                    ValueRange{arith::AddIOp::create(
-                        ib,
-                        arith::MulIOp::create(
-                            ib, tx, arith::ConstantIndexOp::create(ib, tk)),
-                        kk)});
+                Value xv = tileAt(ib, xTile, ty, kk);
+                Value wv = tileAt(ib, wTile, tx, kk);
                 Value p = arith::MulFOp::create(ib, xv, wv);
                 scf::YieldOp::create(
                     ib, ValueRange{arith::AddFOp::create(ib, acc[0], p)});
