@@ -256,3 +256,35 @@ double qforge::threshold(const AbsHistogram &h, RangeMethod method,
   }
   return thresholdMinMax(h);
 }
+
+double qforge::softmaxKLDivergence(const std::vector<float> &a,
+                                   const std::vector<float> &b,
+                                   int64_t classes) {
+  if (classes < 1)
+    return 0;
+  size_t n = size_t(classes), size = std::min(a.size(), b.size());
+  double total = 0;
+  std::vector<double> la(n), lb(n);
+  for (size_t row = 0; row + n <= size; row += n) {
+    double ma = -std::numeric_limits<double>::infinity(), mb = ma;
+    for (size_t c = 0; c < n; ++c) {
+      la[c] = a[row + c];
+      lb[c] = b[row + c];
+      ma = std::max(ma, la[c]);
+      mb = std::max(mb, lb[c]);
+    }
+    double za = 0, zb = 0;
+    for (size_t c = 0; c < n; ++c) {
+      za += std::exp(la[c] - ma);
+      zb += std::exp(lb[c] - mb);
+    }
+    // log p = x - (max + log sum exp(x - max)).
+    double lza = ma + std::log(za), lzb = mb + std::log(zb), kl = 0;
+    for (size_t c = 0; c < n; ++c) {
+      double lpa = la[c] - lza, lpb = lb[c] - lzb;
+      kl += std::exp(lpa) * (lpa - lpb);
+    }
+    total += std::max(kl, 0.0);
+  }
+  return total;
+}

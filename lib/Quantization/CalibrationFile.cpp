@@ -110,10 +110,15 @@ bool qforge::writeCalibrationFile(const std::string &path,
                             f64Array({k}, r.channelAbsMax));
     if (!r.gram.empty())
       st.tensors.emplace_back(r.name + ".gram", f64Array({k, k}, r.gram));
-    if (r.gain >= 0)
+    if (r.gain >= 0 && r.gainKL < 0 && r.gainMult < 0)
       st.tensors.emplace_back(
           r.name + ".gain",
           f64Array({3}, {r.gain, r.gainProbe, double(r.gainBits)}));
+    else if (r.gain >= 0)
+      st.tensors.emplace_back(
+          r.name + ".gain",
+          f64Array({7}, {r.gain, r.gainProbe, double(r.gainBits), r.gainKL,
+                         r.gainMult, r.gainMultKL, r.gainMultProbe}));
   }
   return writeSafeTensorsFile(path, st, error);
 }
@@ -215,14 +220,25 @@ bool qforge::readCalibrationFile(const std::string &path,
     }
     if (const NpyArray *g = st.find(name + ".gain")) {
       ++used;
-      if (g->dtype != NpyDType::F64 || g->shape != std::vector<int64_t>{3})
-        return fail("tensor '" + name + ".gain' must be F64 [3]");
+      if (g->dtype != NpyDType::F64 ||
+          (g->shape != std::vector<int64_t>{3} &&
+           g->shape != std::vector<int64_t>{7}))
+        return fail("tensor '" + name + ".gain' must be F64 [3] or [7]");
       std::vector<double> v = f64Values(*g);
       if (!(v[0] >= 0) || !std::isfinite(v[0]) || !(v[2] >= 1 && v[2] <= 8))
         return fail("tensor '" + name + ".gain' holds an invalid gain");
+      for (size_t i = 3; i < v.size(); ++i)
+        if (!std::isfinite(v[i]))
+          return fail("tensor '" + name + ".gain' holds a non-finite value");
       r.gain = v[0];
       r.gainProbe = v[1];
       r.gainBits = unsigned(v[2]);
+      if (v.size() == 7) {
+        r.gainKL = v[3];
+        r.gainMult = v[4];
+        r.gainMultKL = v[5];
+        r.gainMultProbe = v[6];
+      }
     }
     file.records.push_back(std::move(r));
   }

@@ -287,20 +287,24 @@ bool progressWanted(const std::string &progress) {
   return progress == "on" || (progress == "auto" && ::isatty(2));
 }
 
-/// The gain of every layer (record with a gram matrix): the model in
+/// The gains of every layer (record with a gram matrix): the model in
 /// `stateText` is run again with that layer's weights rounded to nearest
-/// at `options.sensitivityBits` bits; gain = (sum of squared differences of
-/// the first result from `baseline`, per sample) / tr(ΔW H ΔWᵀ).
+/// at `options.sensitivityBits` bits (additive noise) and, with
+/// `options.sensitivityFloat`, to fp4 e2m1 (multiplicative noise), one scale
+/// per output column; gain = (the output error per sample: the sum of
+/// squared differences of the first result from `baseline`, or the KL
+/// divergence of its softmax over the last dimension) / tr(ΔW H ΔWᵀ).
 llvm::Error measureGains(const std::string &stateText,
                          const CalibrationData &data, MeasureOptions mo,
                          const CalibrateOptions &options,
                          const std::vector<float> &baseline,
+                         int64_t classes,
                          std::vector<CalibrationRecord> &records,
                          llvm::raw_ostream &err) {
   auto error = [](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
   };
-  if (baseline.empty())
+  if (baseline.empty() || classes < 1)
     return error("--sensitivity needs a float first result of the model");
   llvm::SmallString<128> tmp;
   int fd;
@@ -314,11 +318,15 @@ llvm::Error measureGains(const std::string &stateText,
     return error(problem);
   mo.outputsOnly = true;
   size_t done = 0, total = 0;
+  int probes = options.sensitivityFloat ? 2 : 1;
   for (const CalibrationRecord &r : records)
-    total += !r.gram.empty();
-  for (CalibrationRecord &r : records) {
-    if (r.gram.empty())
-      continue;
+    total += r.gram.empty() ? 0 : probes;
+  struct Gain {
+    double mse = 0, kl = 0, objective = 0;
+  };
+  // One probe: `record`'s layer rounded with `scheme`, the model run.
+  auto probe = [&](const CalibrationRecord &r,
+                   const Scheme &scheme) -> llvm::Expected<std::optional<Gain>> {
     auto copy = LoadedModule::load(tmp);
     if (!copy)
       return copy.takeError();
@@ -330,21 +338,20 @@ llvm::Error measureGains(const std::string &stateText,
         layer = mm;
     });
     if (!layer)
-      continue;
+      return std::nullopt;
     auto wType =
         mlir::dyn_cast<mlir::RankedTensorType>(layer.getInputs()[1].getType());
     std::optional<std::vector<float>> w = mlir::qf::getFloatValues(
         mlir::qf::getConstantAttr(layer.getInputs()[1]));
     if (!w || !wType || wType.getRank() != 2)
-      continue;
+      return std::nullopt;
     int64_t k = wType.getDimSize(0), n = wType.getDimSize(1);
     TensorDesc desc;
     desc.shape = {k, n};
-    desc.scheme.bits = options.sensitivityBits;
-    desc.scheme.axis = 1;
+    desc.scheme = scheme;
     std::string rtnError;
     std::optional<RoundingResult> rounded =
-        roundToNearest(*w, desc, /*hessian=*/{}, {}, &rtnError);
+        roundToNearestAnyFormat(*w, desc, {}, &rtnError);
     if (!rounded)
       return error("sensitivity of '" + r.name + "': " + rtnError);
     std::vector<float> probe = dequantize(rounded->tensor);
@@ -375,10 +382,43 @@ llvm::Error measureGains(const std::string &stateText,
       double d = double(perturbed[i]) - double(baseline[i]);
       sum += d * d;
     }
-    double outputError = sum / double(data.samples);
-    r.gainProbe = *objective;
+    double samples = double(data.samples);
+    double kl = softmaxKLDivergence(baseline, perturbed, classes) / samples;
+    Gain g;
+    g.objective = *objective;
+    g.mse = *objective > 0 ? sum / samples / *objective : 0.0;
+    g.kl = *objective > 0 ? kl / *objective : 0.0;
+    return g;
+  };
+  for (CalibrationRecord &r : records) {
+    if (r.gram.empty())
+      continue;
+    Scheme additive;
+    additive.bits = options.sensitivityBits;
+    additive.axis = 1;
+    auto g = probe(r, additive);
+    if (!g)
+      return g.takeError();
+    if (!*g)
+      continue;
+    r.gainProbe = (*g)->objective;
     r.gainBits = options.sensitivityBits;
-    r.gain = *objective > 0 ? outputError / *objective : 0.0;
+    r.gain = (*g)->mse;
+    r.gainKL = (*g)->kl;
+    if (!options.sensitivityFloat)
+      continue;
+    Scheme multiplicative;
+    multiplicative.format = ElementFormat::F4E2M1FN;
+    multiplicative.bits = 4;
+    multiplicative.axis = 1;
+    auto m = probe(r, multiplicative);
+    if (!m)
+      return m.takeError();
+    if (!*m)
+      continue;
+    r.gainMult = (*m)->mse;
+    r.gainMultKL = (*m)->kl;
+    r.gainMultProbe = (*m)->objective;
   }
   return llvm::Error::success();
 }
@@ -570,13 +610,16 @@ int qforge::calibrateModule(const CalibrateOptions &options,
     (*module)->getModule().print(os);
   }
   std::vector<float> baseline;
+  std::vector<int64_t> outputShape;
   auto records = measure(**module, data, mo, err, &batch,
-                         options.sensitivity ? &baseline : nullptr);
+                         options.sensitivity ? &baseline : nullptr, nullptr,
+                         &outputShape);
   if (!records)
     return failWith(records.takeError());
   if (options.sensitivity)
-    if (llvm::Error e = measureGains(stateText, data, mo, options, baseline,
-                                     *records, err))
+    if (llvm::Error e = measureGains(
+            stateText, data, mo, options, baseline,
+            outputShape.empty() ? 0 : outputShape.back(), *records, err))
       return failWith(std::move(e));
 
   CalibrationFile file;
@@ -593,9 +636,12 @@ int qforge::calibrateModule(const CalibrateOptions &options,
       {"method", std::string("min/max, 2048-bin |x| histogram, per-channel "
                              "mean |x|, x^2 and max |x|, X^T X in fp64") +
                      (options.sensitivity
-                          ? "; gains with " +
+                          ? "; gains (MSE and KL) with " +
                                 std::to_string(options.sensitivityBits) +
-                                "-bit RTN probes"
+                                "-bit RTN probes" +
+                                (options.sensitivityFloat
+                                     ? " and fp4 e2m1 probes"
+                                     : "")
                           : "")},
       {"observed", names},
   };
@@ -1170,6 +1216,9 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   if (options.allocRounding != "rtn" && options.allocRounding != "gptq")
     return fail("--alloc-rounding must be rtn or gptq, got '" +
                 options.allocRounding + "'");
+  if (options.allocMetric != "mse" && options.allocMetric != "kl")
+    return fail("--alloc-metric must be mse or kl, got '" +
+                options.allocMetric + "'");
   if (options.measure != "layers" && options.measure != "total" &&
       options.measure != "none")
     return fail("--measure must be layers, total or none, got '" +
@@ -1221,6 +1270,13 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   co.progress = options.progress;
   co.tool = options.tool;
   co.sensitivity = options.budget > 0;
+  // Float-format candidates are priced with the multiplicative-noise gain.
+  co.sensitivityFloat =
+      co.sensitivity &&
+      llvm::any_of(options.candidates, [](const std::string &c) {
+        llvm::StringRef t = llvm::StringRef(c).trim();
+        return t == "fp8" || t == "f8" || t == "mxfp4" || t == "nvfp4";
+      });
   std::string summary;
   llvm::raw_string_ostream calOut(summary);
   if (calibrateModule(co, calOut, err) != 0)
@@ -1251,6 +1307,7 @@ int qforge::quantizeModel(const QuantizeOptions &options,
                                      options.allocRounding == "gptq"
                                  ? "gptq"
                                  : "rtn";
+            alloc.metric = options.allocMetric;
             alloc.candidates.assign(options.candidates.begin(),
                                     options.candidates.end());
             pm.addPass(mlir::qf::createQFAllocateBitsPass(alloc));

@@ -77,6 +77,11 @@ static cl::opt<bool> sensitivity(
 static cl::opt<unsigned> sensitivityBits(
     "sensitivity-bits", cl::init(4),
     cl::desc("Width of the rounding that probes each layer (default 4)"));
+static cl::opt<bool> sensitivityFloat(
+    "sensitivity-float",
+    cl::desc("With --sensitivity: also probe each layer with fp4 e2m1 "
+             "rounding (one more run per layer), for the multiplicative-noise "
+             "gains that float-format allocation candidates use"));
 static cl::opt<std::string>
     progress("progress", cl::init("auto"),
              cl::desc("Progress of --calibrate on stderr: auto (on a "
@@ -91,7 +96,8 @@ int main(int argc, char **argv) {
   qforge::hideOptionsExcept({"entry", "input", "seed", "output", "compare",
                              "rtol", "atol", "bench", "cpu", "num-threads",
                              "target", "chip", "target-env", "print-ir", "calibrate",
-                             "progress", "sensitivity", "sensitivity-bits"});
+                             "progress", "sensitivity", "sensitivity-bits",
+                             "sensitivity-float"});
   cl::ParseCommandLineOptions(
       argc, argv, "qforge-run: run a function of an MLIR module on this CPU (and its "
       "matmuls on a GPU with --target)\n");
@@ -120,6 +126,12 @@ int main(int argc, char **argv) {
     options.progress = progress;
     options.sensitivity = sensitivity;
     options.sensitivityBits = sensitivityBits;
+    options.sensitivityFloat = sensitivityFloat;
+    if (sensitivityFloat && !sensitivity) {
+      llvm::errs() << "qforge-run: error: --sensitivity-float needs "
+                      "--sensitivity\n";
+      return 1;
+    }
     if (sensitivityBits < 1 || sensitivityBits > 8) {
       llvm::errs() << "qforge-run: error: --sensitivity-bits must be 1..8\n";
       return 1;

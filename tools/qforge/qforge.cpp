@@ -95,6 +95,12 @@ static cl::opt<bool> calibrateSensitivity(
              "-qf-allocate-bits{objective=propagated} (one more run per "
              "layer)"),
     cl::sub(calibrateCmd));
+static cl::opt<bool> calibrateSensitivityFloat(
+    "sensitivity-float",
+    cl::desc("With --sensitivity: also measure each layer's gain under "
+             "fp4 e2m1 rounding (multiplicative noise), for float-format "
+             "candidates (one more run per layer)"),
+    cl::sub(calibrateCmd));
 static cl::opt<bool> calibrateQuiet("quiet",
                                     cl::desc("No progress and no summary"),
                                     cl::sub(calibrateCmd));
@@ -215,6 +221,13 @@ static cl::opt<std::string> quantizeAllocRounding(
     cl::desc("With --budget, how each candidate width is priced: rtn (its "
              "round-to-nearest error, default) or gptq (the error GPTQ "
              "leaves; one GPTQ run per layer and candidate)"),
+    cl::sub(quantizeCmd));
+static cl::opt<std::string> quantizeAllocMetric(
+    "alloc-metric", cl::init("mse"),
+    cl::desc("With --budget, the output error the layer gains measure: mse "
+             "(squared error of the model's output, default) or kl (KL "
+             "divergence of its softmax over the last dimension: closer to "
+             "the loss of a classifier or language model)"),
     cl::sub(quantizeCmd));
 static cl::opt<std::string> quantizeMeasure(
     "measure", cl::init("layers"),
@@ -342,6 +355,9 @@ static int runCalibrate() {
   options.progress = calibrateQuiet ? "off" : "auto";
   options.tool = "qforge calibrate";
   options.sensitivity = calibrateSensitivity;
+  options.sensitivityFloat = calibrateSensitivityFloat;
+  if (calibrateSensitivityFloat && !calibrateSensitivity)
+    return fail("calibrate", "--sensitivity-float needs --sensitivity");
   std::string summary;
   llvm::raw_string_ostream out(summary);
   int rc = qforge::calibrateModule(options, out, llvm::errs());
@@ -416,6 +432,7 @@ static int runQuantize() {
   options.chip = quantizeChip;
   options.measure = quantizeMeasure;
   options.allocRounding = quantizeAllocRounding;
+  options.allocMetric = quantizeAllocMetric;
   options.evalData = quantizeEvalData;
   options.evalLabels = quantizeEvalLabels;
   options.curve = quantizeCurve;

@@ -140,6 +140,15 @@ double thresholdEntropy(const AbsHistogram &h, unsigned levels);
 /// levels for MSE / entropy).
 double threshold(const AbsHistogram &h, RangeMethod method, double param);
 
+/// The sum over rows of KL(softmax(a_row) || softmax(b_row)), in nats: `a`
+/// and `b` hold the same number of rows of `classes` logits each (a
+/// trailing partial row is ignored). Computed in double with the
+/// log-sum-exp shift, so large logits do not overflow; each row's term is
+/// clamped at 0 against rounding. The sensitivity measurement's output
+/// error under `metric=kl`.
+double softmaxKLDivergence(const std::vector<float> &a,
+                           const std::vector<float> &b, int64_t classes);
+
 } // namespace qforge
 
 #endif // QFORGE_QUANTIZATION_CALIBRATION_H

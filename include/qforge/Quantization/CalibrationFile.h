@@ -9,7 +9,10 @@
 //   NAME.mean_abs   F64 [K]     per-channel mean |x|
 //   NAME.mean_sq    F64 [K]     per-channel mean x^2
 //   NAME.max_abs    F64 [K]     per-channel largest |x|
-//   NAME.gain       F64 [3]     optional: gain, probe objective, probe bits
+//   NAME.gain       F64 [3|7]   optional: gain, probe objective, probe bits;
+//                               [7] adds the KL gain of that probe, and the
+//                               MSE gain, KL gain and objective of a
+//                               float-format (e2m1) probe (-1: not measured)
 //   NAME.gram       F64 [K, K]  X^T X summed over all rows (the layer
 //                               Hessian is gram / rows)
 //
@@ -51,6 +54,16 @@ struct CalibrationRecord {
   /// objective. Absent (gain < 0) when not measured.
   double gain = -1, gainProbe = 0;
   unsigned gainBits = 0;
+  /// The same probe's increase of the KL divergence of the model's output
+  /// distribution (softmax over the last dimension, in nats per sample) per
+  /// unit of the layer objective: a measure closer to the task loss of a
+  /// classifier or language model. < 0 when not measured.
+  double gainKL = -1;
+  /// The multiplicative noise model: the gains (MSE, KL) of a probe that
+  /// rounds the weights to a floating-point format (fp4 e2m1, one f32 scale
+  /// per output column), whose error is proportional to each weight's
+  /// magnitude; and that probe's objective. < 0 when not measured.
+  double gainMult = -1, gainMultKL = -1, gainMultProbe = 0;
 
   static CalibrationRecord fromStats(const std::string &name,
                                      const TensorStats &stats);

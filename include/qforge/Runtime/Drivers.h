@@ -84,6 +84,10 @@ struct CalibrateOptions {
   /// `sensitivityBits` bits (per output column).
   bool sensitivity = false;
   unsigned sensitivityBits = 4;
+  /// With `sensitivity`: one more run per layer, with its weights rounded
+  /// to fp4 e2m1 (one f32 scale per output column), for the gains of the
+  /// multiplicative noise model that float-format candidates use.
+  bool sensitivityFloat = false;
 };
 
 /// Runs the model over the data and writes the statistics of every observed
@@ -147,6 +151,9 @@ struct QuantizeOptions {
   /// How the allocation prices each candidate width: "rtn" (round to
   /// nearest) or "gptq" (GPTQ with the layer's Hessian; slower).
   std::string allocRounding = "rtn";
+  /// The output error the allocation's gains measure: "mse" (squared error
+  /// of the first result) or "kl" (KL divergence of its softmax).
+  std::string allocMetric = "mse";
   /// "none" or "int8" (static per-tensor, min/max ranges).
   std::string activations = "none";
   /// Targets to compile for, comma-separated: "x86" (model.o), "vulkan"

@@ -37,3 +37,6 @@
 // VERBOSE: qforge quantize: [{{ *[0-9.]+}} s] measuring and evaluating for the report
 // VERBOSE: measured output error {{[0-9.e+-]+}} on 100 calibration samples
 // ALLOC: qforge quantize: error: --alloc-rounding must be rtn or gptq, got 'best'
+// RUN: not qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --alloc-metric nll -o %t/bad 2>&1 | FileCheck %s --check-prefix=METRIC
+// METRIC: qforge quantize: error: --alloc-metric must be mse or kl, got 'nll'
+// RUN: test ! -e %t/bad

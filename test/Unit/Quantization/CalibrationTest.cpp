@@ -242,3 +242,50 @@ TEST(TensorStats, NaNsAndInfinities) {
   EXPECT_EQ(s.histogramCounts().back(), 1u); // the infinity
   EXPECT_TRUE(s.gram().empty());
 }
+
+// KL(softmax(a) || softmax(b)) against a direct evaluation (probabilities
+// first, in long double) on random logits, rows summed.
+TEST(SoftmaxKLDivergence, MatchesDirectComputation) {
+  std::mt19937 rng(7);
+  std::normal_distribution<float> dist(0.0f, 2.0f);
+  const int64_t rows = 5, classes = 7;
+  std::vector<float> a(rows * classes), b(rows * classes);
+  for (size_t i = 0; i < a.size(); ++i) {
+    a[i] = dist(rng);
+    b[i] = a[i] + 0.3f * dist(rng);
+  }
+  long double expected = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    long double za = 0, zb = 0;
+    for (int64_t c = 0; c < classes; ++c) {
+      za += std::exp((long double)a[r * classes + c]);
+      zb += std::exp((long double)b[r * classes + c]);
+    }
+    for (int64_t c = 0; c < classes; ++c) {
+      long double p = std::exp((long double)a[r * classes + c]) / za;
+      long double q = std::exp((long double)b[r * classes + c]) / zb;
+      expected += p * std::log(p / q);
+    }
+  }
+  double kl = qforge::softmaxKLDivergence(a, b, classes);
+  EXPECT_GT(kl, 0.01);
+  EXPECT_NEAR(kl, double(expected), 1e-9 * double(expected));
+}
+
+// Zero for equal distributions (including logits shifted by a constant,
+// which softmax ignores); finite for logits whose exp overflows a float; two
+// classes against the closed form; a trailing partial row is ignored.
+TEST(SoftmaxKLDivergence, EdgeCases) {
+  std::vector<float> a = {1.0f, 2.0f, 3.0f}, shifted = {11.0f, 12.0f, 13.0f};
+  EXPECT_NEAR(qforge::softmaxKLDivergence(a, a, 3), 0.0, 1e-15);
+  EXPECT_NEAR(qforge::softmaxKLDivergence(a, shifted, 3), 0.0, 1e-12);
+  std::vector<float> big = {1000.0f, 0.0f}, big2 = {0.0f, 1000.0f};
+  double kl = qforge::softmaxKLDivergence(big, big2, 2);
+  EXPECT_TRUE(std::isfinite(kl));
+  EXPECT_NEAR(kl, 1000.0, 1e-6);
+  // p = (1/2, 1/2), q = softmax(0, ln 3) = (1/4, 3/4).
+  std::vector<float> p = {0.0f, 0.0f, 9.0f}, q = {0.0f, std::log(3.0f), 9.0f};
+  double expected = 0.5 * std::log(0.5 / 0.25) + 0.5 * std::log(0.5 / 0.75);
+  EXPECT_NEAR(qforge::softmaxKLDivergence(p, q, 2), expected, 1e-7);
+  EXPECT_EQ(qforge::softmaxKLDivergence(p, q, 0), 0.0);
+}

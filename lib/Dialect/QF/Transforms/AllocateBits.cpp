@@ -88,15 +88,34 @@ int64_t groupableAxis(Value v) {
 /// format: "fp8" (e4m3, the op's own scale granularity), "mxfp4" (e2m1, an
 /// e8m0 scale per 32 along K), "nvfp4" (e2m1, an e4m3 scale per 16 along K
 /// times an f32 tensor scale).
+/// An integer candidate may end in ":f16" or ":bf16" (or ":f32"): its
+/// scales are stored in that format (cheaper: 16 bits instead of 32 per
+/// scale).
 struct CandidateSpec {
   unsigned bits = 0;
   int64_t group = 0;
   enum Kind { Int, FP8, MXFP4, NVFP4 } kind = Int;
+  std::optional<qforge::ScaleFormat> scaleFormat;
 };
 
 std::optional<CandidateSpec> parseCandidate(StringRef text) {
   CandidateSpec spec;
   StringRef t = text.trim();
+  if (auto [head, scale] = t.split(':'); t.contains(':')) {
+    if (scale == "f16")
+      spec.scaleFormat = qforge::ScaleFormat::F16;
+    else if (scale == "bf16")
+      spec.scaleFormat = qforge::ScaleFormat::BF16;
+    else if (scale == "f32")
+      spec.scaleFormat = qforge::ScaleFormat::F32;
+    else
+      return std::nullopt;
+    t = head;
+    text = head;
+  }
+  if (spec.scaleFormat && (t == "fp8" || t == "f8" || t == "mxfp4" ||
+                           t == "nvfp4"))
+    return std::nullopt; // float formats come with their own scales
   if (t == "fp8" || t == "f8") {
     spec.kind = CandidateSpec::FP8;
     spec.bits = 8;
@@ -135,6 +154,11 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
                             "objective=propagated (GPTQ needs the Hessian)";
       return signalPassFailure();
     }
+    if (metric != "mse" && metric != "kl") {
+      module.emitError() << "qf-allocate-bits: metric must be mse or kl, got '"
+                         << metric << "'";
+      return signalPassFailure();
+    }
     if (objective != "local" && !propagated) {
       module.emitError() << "qf-allocate-bits: objective must be local or "
                             "propagated, got '"
@@ -154,8 +178,9 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
         module.emitError()
             << "qf-allocate-bits: bad candidate '" << text
             << "': expected a width 1.." << qforge::kMaxBits
-            << ", optionally followed by g and a group size (e.g. 4g128), "
-               "or fp8, mxfp4, nvfp4";
+            << ", optionally followed by g and a group size (e.g. 4g128) "
+               "and by :f16 or :bf16 for 16-bit scales (e.g. 3:f16), or "
+               "fp8, mxfp4, nvfp4";
         return signalPassFailure();
       }
       specs.push_back(*spec);
@@ -167,9 +192,11 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
     struct Layer {
       QuantizeOp op;
       std::vector<float> weights;
-      /// objective=propagated: the gain and H of the observed input, and
-      /// whether the matmul transposes the weights.
-      double gain = 1;
+      /// objective=propagated: the gains (additive noise, for integer
+      /// candidates; multiplicative, for float formats, < 0 when not
+      /// measured) and H of the observed input, and whether the matmul
+      /// transposes the weights.
+      double gain = 1, gainMult = -1;
       std::vector<double> hessian;
       bool transposeRhs = false;
     };
@@ -214,7 +241,18 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
                  "-qf-attach-calibration before -qf-quantize-weights";
           return signalPassFailure();
         }
-        layer.gain = r->gain;
+        bool kl = metric == "kl";
+        if (kl && r->gainKL < 0) {
+          layer.op.emitError()
+              << "qf-allocate-bits: metric=kl needs the KL gain of this "
+                 "weight's observed input: calibrate again with "
+                 "--sensitivity (the calibration file predates KL gains)";
+          return signalPassFailure();
+        }
+        layer.gain = kl ? r->gainKL : r->gain;
+        layer.gainMult = kl ? r->gainMultKL : r->gainMult;
+        if (r->gainMult < 0)
+          layer.gainMult = -1;
         layer.hessian = r->gram;
         for (double &e : layer.hessian)
           e /= double(r->rows);
@@ -229,6 +267,7 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
     // offer the same candidates.
     llvm::DenseMap<std::tuple<Value, Attribute, int64_t>, int> groupOf;
     double totalWeights = 0;
+    bool warnedMult = false;
     qforge::RTNOptions options;
     options.clip = qforge::ClipSearch::mse();
     for (Layer &layer : layers) {
@@ -246,6 +285,8 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
           candidate.scheme.axis = kAxis;
           candidate.scheme.groupSize = spec.group;
         }
+        if (spec.scaleFormat)
+          candidate.scheme.scaleFormat = *spec.scaleFormat;
         if (spec.kind != CandidateSpec::Int &&
             !acceptsFloatFormats(layer.op.getResult()))
           continue; // an integer-activation matmul needs integer weights
@@ -314,7 +355,20 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
             layer.op.emitError() << "qf-allocate-bits: " << error;
             return signalPassFailure();
           }
-          candidateError = layer.gain * *objective;
+          double gain = layer.gain;
+          if (spec.kind != CandidateSpec::Int) {
+            if (layer.gainMult >= 0)
+              gain = layer.gainMult;
+            else if (!warnedMult) {
+              layer.op.emitWarning()
+                  << "qf-allocate-bits: float-format candidates are priced "
+                     "with the additive-noise gain: the calibration has no "
+                     "multiplicative (fp4 probe) gain; calibrate with "
+                     "--sensitivity-float";
+              warnedMult = true;
+            }
+          }
+          candidateError = gain * *objective;
         }
         row.push_back({qforge::storedBits(candidate.scheme, candidate.shape),
                        candidateError});

@@ -6,6 +6,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "llvm/ADT/StringExtras.h"
@@ -159,6 +160,16 @@ mlir::qf::encodeCalibration(MLIRContext *ctx,
         b.getNamedAttr("gain_probe", b.getF64FloatAttr(r.gainProbe)));
     fields.push_back(b.getNamedAttr(
         "gain_bits", b.getI64IntegerAttr(int64_t(r.gainBits))));
+    if (r.gainKL >= 0)
+      fields.push_back(b.getNamedAttr("gain_kl", b.getF64FloatAttr(r.gainKL)));
+    if (r.gainMult >= 0) {
+      fields.push_back(
+          b.getNamedAttr("gain_mult", b.getF64FloatAttr(r.gainMult)));
+      fields.push_back(
+          b.getNamedAttr("gain_mult_kl", b.getF64FloatAttr(r.gainMultKL)));
+      fields.push_back(b.getNamedAttr("gain_mult_probe",
+                                      b.getF64FloatAttr(r.gainMultProbe)));
+    }
   }
   return b.getDictionaryAttr(fields);
 }
@@ -218,6 +229,16 @@ mlir::qf::attachedCalibration(ObserveOp op, std::string &error) {
         !intField("gain_bits", bits) || bits < 1 || bits > 8 || r.gain < 0)
       return fail("gain, gain_probe or gain_bits malformed");
     r.gainBits = unsigned(bits);
+    if (dict.get("gain_kl") && (!floatField("gain_kl", r.gainKL) ||
+                                !(r.gainKL >= 0) || !std::isfinite(r.gainKL)))
+      return fail("gain_kl malformed");
+    if (dict.get("gain_mult") &&
+        (!floatField("gain_mult", r.gainMult) ||
+         !floatField("gain_mult_kl", r.gainMultKL) ||
+         !floatField("gain_mult_probe", r.gainMultProbe) ||
+         !(r.gainMult >= 0) || !std::isfinite(r.gainMult) ||
+         !std::isfinite(r.gainMultKL)))
+      return fail("gain_mult, gain_mult_kl or gain_mult_probe malformed");
   }
   return r;
 }

@@ -17,7 +17,23 @@
 // NV:  qf.quantize {{.*}}qf.alloc_bits = 6.080000e+02 : f64{{.*}} -> !qf.qtensor<16x8xf32, #qf.scheme<f4E2M1FN, axis = 0, group = 16, scale = f8E4M3FN, tensor_scale>>
 // REPORT: remark: qf-analyze-error: layer0: #qf.scheme<f4E2M1FN, axis = 0, group = 16, scale = f8E4M3FN, tensor_scale>, 4.750 bits/weight
 // MX: qf-allocate-bits: none of the candidates fits this weight
-// BAD: qf-allocate-bits: bad candidate 'fp4': expected a width 1..8, optionally followed by g and a group size (e.g. 4g128), or fp8, mxfp4, nvfp4
+// BAD: qf-allocate-bits: bad candidate 'fp4': expected a width 1..8, optionally followed by g and a group size (e.g. 4g128) and by :f16 or :bf16 for 16-bit scales (e.g. 3:f16), or fp8, mxfp4, nvfp4
+// Integer candidates with 16-bit scales: 2:f16 costs 128 x 2 + 8 x 16 =
+// 384 bits (3 bits per weight), so a budget of 3 fits it and not 2-bit
+// codes with f32 scales (512 bits); 4g8:bf16 is 128 x 4 + 2 x 8 x 16 = 768
+// bits. Both run through the lowering.
+// RUN: qforge-opt %s -qf-allocate-bits="budget=3 candidates=2,2:f16" -o %t.f16.mlir
+// RUN: FileCheck %s --check-prefix=F16 < %t.f16.mlir
+// RUN: qforge-run %t.f16.mlir --seed 1
+// RUN: qforge-opt %s -qf-allocate-bits="budget=6 candidates=2,4g8:bf16,8" -o %t.bf16.mlir
+// RUN: FileCheck %s --check-prefix=BF16 < %t.bf16.mlir
+// RUN: qforge-run %t.bf16.mlir --seed 1
+// RUN: not qforge-opt %s -qf-allocate-bits="budget=5 candidates=3:f8" 2>&1 | FileCheck %s --check-prefix=BADSCALE
+// RUN: not qforge-opt %s -qf-allocate-bits="budget=5 candidates=fp8:f16" 2>&1 | FileCheck %s --check-prefix=BADFLOAT
+// F16: qf.quantize {{.*}}qf.alloc_bits = 3.840000e+02 : f64{{.*}} -> !qf.qtensor<16x8xf32, #qf.scheme<i2, axis = 1, scale = f16>>
+// BF16: qf.quantize {{.*}}qf.alloc_bits = 7.680000e+02 : f64{{.*}} -> !qf.qtensor<16x8xf32, #qf.scheme<i4, axis = 0, group = 8, scale = bf16>>
+// BADSCALE: qf-allocate-bits: bad candidate '3:f8'
+// BADFLOAT: qf-allocate-bits: bad candidate 'fp8:f16'
 func.func @main(%x: tensor<2x16xf32>) -> tensor<2x8xf32> {
   %w = arith.constant dense<[[0.5, -1.0, 0.25, 2.0, 1.0, 0.5, -0.5, 0.0], [-0.25, 0.75, 1.0, -1.0, 0.1, 0.2, 0.3, 0.4],
                               [1.5, -0.5, 0.0, 0.75, -1.25, 0.3, 0.9, -0.1], [0.05, -0.6, 1.1, 0.2, -0.8, 0.6, 0.0, 1.0],

@@ -31,6 +31,6 @@
 // REPORT:   "predicted_output_error":
 // REPORT:   "weights": 20
 
-// GAIN: qf.observe %arg0 {name = "fc1.input", qf.calibration = {{{.*}}gain = {{[0-9.e+-]+}} : f64, gain_bits = 4 : i64, gain_probe = {{[0-9.e+-]+}} : f64
+// GAIN: qf.observe %arg0 {name = "fc1.input", qf.calibration = {{{.*}}gain = {{[0-9.e+-]+}} : f64, gain_bits = 4 : i64, gain_kl = {{[0-9.eE+-]+}} : f64, gain_probe = {{[0-9.eE+-]+}} : f64
 // GAIN: qf.observe {{.*}} {name = "fc2.input", qf.calibration = {{{.*}}gain = {{(9.99999|1.0000)[0-9]*}}{{(e-01)?}} : f64, gain_bits = 4 : i64
 // CHECK-COUNT-2: qf.quantize {{.*}} {qf.alloc_bits = {{.*}}, qf.alloc_error = {{.*}}}

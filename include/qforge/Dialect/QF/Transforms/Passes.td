@@ -117,8 +117,17 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     `objective=propagated`), integer candidates are rounded with GPTQ (the
     layer's Hessian, damping 0.01, MSE clipping, as `-qf-round=method=gptq`
     rounds) instead of to nearest, so that the allocation prices what GPTQ
-    will actually give. Quantizes of the same constant to the same scheme
-    are tied: they get the same candidate.
+    will actually give. `metric` picks the output error the gains measure:
+    `mse` (the sum of squared differences of the model's first result, per
+    sample) or `kl` (the KL divergence of its softmax over the last
+    dimension, per sample: closer to the task loss of a classifier or a
+    language model). The noise model follows the format: integer
+    candidates use the gain of the integer (additive-noise) probe, float
+    candidates (`fp8`, `mxfp4`, `nvfp4`) the gain of the fp4 e2m1
+    (multiplicative-noise) probe when the calibration measured one
+    (`--sensitivity-float`), else the additive gain with a warning.
+    Quantizes of the same constant to the same scheme are tied: they get
+    the same candidate.
 
     Eligible: what `qf-round` handles (constant rank-2 float input, no static
     scales, integer scheme without a tensor scale) and whose result is used
@@ -138,7 +147,9 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     Option<"objective", "objective", "std::string", "\"local\"",
            "Error to minimize: local (the weights' squared error) or propagated (predicted output error; needs gains)">,
     Option<"rounding", "rounding", "std::string", "\"rtn\"",
-           "How each integer candidate is rounded to measure its error with objective=propagated: rtn (round to nearest, the default) or gptq (GPTQ with the layer's Hessian, as -qf-round=method=gptq will round; slower)">
+           "How each integer candidate is rounded to measure its error with objective=propagated: rtn (round to nearest, the default) or gptq (GPTQ with the layer's Hessian, as -qf-round=method=gptq will round; slower)">,
+    Option<"metric", "metric", "std::string", "\"mse\"",
+           "With objective=propagated, the output error the gains measure: mse (squared error of the first result, the default) or kl (KL divergence of its softmax over the last dimension)">
   ];
   let dependentDialects = ["::mlir::qf::QFDialect"];
 }
