@@ -157,10 +157,12 @@ struct LowerInt8Matmul : OpConversionPattern<MatmulOp> {
     QTensorType rhsType = op.getRhs().getType();
     qforge::Scheme ls = lhsType.getScheme().toScheme();
     qforge::Scheme rs = rhsType.getScheme().toScheme();
-    if (!ls.isInteger() || ls.bits != 8 || lhsType.getLayout())
+    if (!ls.isInteger() || ls.bits != 8 || !ls.valuesFitWidth() ||
+        lhsType.getLayout())
       return rewriter.notifyMatchFailure(op, "activations are not 8-bit "
                                              "integer codes, packed");
     if (rs.format != qforge::ElementFormat::SInt || rs.bits != 8 ||
+        !rs.valuesFitWidth() ||
         rs.asymmetric || rs.isPerGroup() || rhsType.getLayout())
       return rewriter.notifyMatchFailure(
           op, "weights are not symmetric i8 per tensor / per column, packed");

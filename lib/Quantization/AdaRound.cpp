@@ -60,6 +60,9 @@ qforge::roundAdaRound(const std::vector<float> &weights, const TensorDesc &desc,
   std::string err = verifyLayer(weights, desc, hessian, true);
   if (!err.empty())
     return fail(err);
+  if (desc.scheme.grid == IntegerGrid::Odd)
+    return fail("AdaRound rounds between neighbouring integers; the odd "
+                "grid (binary) steps by 2: use GPTQ or round to nearest");
   const AdaRoundOptions &o = options;
   if (o.iterations < 1)
     return fail("AdaRound needs at least one iteration");

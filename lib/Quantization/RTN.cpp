@@ -119,6 +119,37 @@ BlockScale qforge::searchBlockScale(const float *values, const double *weights,
         best = cand;
       }
     }
+    // Narrow and odd grids (ternary, binary) want scales far below the
+    // clipping grid's (binary: the mean |x|): Lloyd iterations from the
+    // best so far, each the least-squares scale of the current codes,
+    // sum w x q / sum w q^2, kept while the error decreases.
+    if (scheme.grid != IntegerGrid::Full && !scheme.tensorScale &&
+        !scheme.asymmetric) {
+      BlockScale cur = best;
+      for (int iter = 0; iter < 32; ++iter) {
+        double num = 0, den = 0;
+        for (int64_t i = 0; i < count; ++i) {
+          if (std::isnan(values[i]))
+            continue;
+          double q = quantizeValue(values[i], cur.scale, 0, scheme);
+          double w = weights ? weights[i] : 1.0;
+          num += w * double(values[i]) * q;
+          den += w * q * q;
+        }
+        float raw = den > 0 ? toFloatSaturating(num / den) : 0.0f;
+        if (!std::isfinite(raw) || !(raw > 0))
+          break;
+        BlockScale next;
+        next.scale = roundScale(raw, scheme.scaleFormat);
+        if (next == cur)
+          break;
+        double err = blockError(values, weights, count, next, scheme);
+        if (!(err < bestErr))
+          break;
+        bestErr = err;
+        best = cur = next;
+      }
+    }
   }
   if (errorOut)
     *errorOut = bestErr;

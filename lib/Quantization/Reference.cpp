@@ -325,6 +325,17 @@ float qforge::roundInteger(float x, RoundingMode mode) {
 int32_t qforge::quantizeValue(float x, float scale, int32_t zeroPoint,
                               const Scheme &scheme) {
   float v = x / scale; // true f32 division
+  if (scheme.isInteger() && scheme.grid == IntegerGrid::Odd) {
+    // The nearest odd value: round (v + m) / 2 to a code c in [0, 2^b - 1]
+    // (f32 arithmetic, the scheme's rounding), value 2c - m; m = 2^b - 1.
+    // NaN gives the code 0's neighbour +1 (there is no zero).
+    float m = float(scheme.qmax());
+    if (std::isnan(v))
+      return 1;
+    double c = double(roundInteger((v + m) * 0.5f, scheme.rounding));
+    c = std::min(std::max(c, 0.0), double(m));
+    return int32_t(2 * int64_t(c) - int64_t(m));
+  }
   if (scheme.isInteger()) {
     if (std::isnan(v))
       return zeroPoint;
@@ -646,6 +657,8 @@ std::vector<uint8_t> qforge::packBlob(const QuantizedTensor &q) {
           stored[g.slot(l, r, c)] = code;
         }
   }
+  for (int32_t &code : stored)
+    code = s.codeOfValue(code);
   packCodes(stored.data(), layout->numCodes, s.bits,
             blob.data() + layout->codesOffset);
 
@@ -740,10 +753,10 @@ std::optional<QuantizedTensor> qforge::unpackBlob(const uint8_t *data,
   const Scheme &s = desc.scheme;
   std::vector<int32_t> stored(size_t(layout->numCodes));
   unpackCodes(data + layout->codesOffset, layout->numCodes, s.bits,
-              s.format == ElementFormat::SInt, stored.data());
+              s.hasSignedCodes(), stored.data());
   int64_t numElements = *checkedNumElements(desc.shape);
   q.codes.resize(size_t(numElements));
   for (int64_t i = 0; i < numElements; ++i)
-    q.codes[i] = stored[layoutCodeIndex(desc, i)];
+    q.codes[i] = s.valueOfCode(stored[layoutCodeIndex(desc, i)]);
   return q;
 }

@@ -154,24 +154,42 @@ bool computeLayoutUnchecked(const TensorDesc &desc, BlobLayout &out,
 // Out-of-range widths (rejected by verify()) give 0 rather than shifting by
 // an invalid amount; float formats have no integer code range and give 0.
 int32_t Scheme::qmin() const {
-  if (!isInteger() || bits < 1 || bits > 31)
+  if (!isInteger() || bits < 1 || bits > 30)
     return 0;
-  return format == ElementFormat::SInt ? -int32_t(int64_t(1) << (bits - 1))
-                                       : 0;
+  if (format != ElementFormat::SInt)
+    return 0;
+  if (grid == IntegerGrid::Full)
+    return -int32_t(int64_t(1) << (bits - 1));
+  return -qmax();
 }
 
 int32_t Scheme::qmax() const {
-  if (!isInteger() || bits < 1 || bits > 31)
+  if (!isInteger() || bits < 1 || bits > 30)
     return 0;
-  return format == ElementFormat::SInt
-             ? int32_t((int64_t(1) << (bits - 1)) - 1)
-             : int32_t((int64_t(1) << bits) - 1);
+  if (format != ElementFormat::SInt)
+    return int32_t((int64_t(1) << bits) - 1);
+  if (grid == IntegerGrid::Odd)
+    return int32_t((int64_t(1) << bits) - 1);
+  return int32_t((int64_t(1) << (bits - 1)) - 1);
+}
+
+int32_t Scheme::codeOfValue(int32_t value) const {
+  if (format != ElementFormat::SInt || grid != IntegerGrid::Odd)
+    return value;
+  return int32_t((int64_t(value) + qmax()) / 2);
+}
+
+int32_t Scheme::valueOfCode(int32_t code) const {
+  if (format != ElementFormat::SInt || grid != IntegerGrid::Odd)
+    return code;
+  return int32_t(2 * int64_t(code) - qmax());
 }
 
 double Scheme::maxMagnitude() const {
   switch (format) {
   case ElementFormat::SInt:
-    return bits == 1 ? 1.0 : double(qmax()); // 1-bit signed is {-1, 0}
+    // 1-bit signed (full grid) is {-1, 0}.
+    return bits == 1 && grid == IntegerGrid::Full ? 1.0 : double(qmax());
   case ElementFormat::UInt:
     return double(qmax());
   case ElementFormat::F8E4M3FN:
@@ -212,6 +230,24 @@ std::string Scheme::verify() const {
     break;
   }
 
+  switch (grid) {
+  case IntegerGrid::Full:
+    break;
+  case IntegerGrid::Narrow:
+  case IntegerGrid::Odd:
+    if (format != ElementFormat::SInt)
+      return std::string("the ") + toString(grid) +
+             " grid needs a signed integer format, got " + toString(format);
+    if (grid == IntegerGrid::Narrow && bits < 2)
+      return "the narrow grid needs at least 2 bits (1-bit narrow codes "
+             "hold only 0)";
+    if (asymmetric)
+      return std::string("the ") + toString(grid) +
+             " grid is symmetric: no zero points";
+    break;
+  default:
+    return "unknown integer grid " + std::to_string(int(grid));
+  }
   if (asymmetric && !isInteger())
     return std::string("zero points need an integer element format, got ") +
            toString(format);
@@ -236,7 +272,7 @@ bool Scheme::operator==(const Scheme &o) const {
   return format == o.format && bits == o.bits && axis == o.axis &&
          groupSize == o.groupSize && scaleFormat == o.scaleFormat &&
          asymmetric == o.asymmetric && tensorScale == o.tensorScale &&
-         rounding == o.rounding;
+         rounding == o.rounding && grid == o.grid;
 }
 
 //===----------------------------------------------------------------------===//
@@ -261,6 +297,9 @@ std::string TensorDesc::verify(bool requireDivisibleGroups) const {
            " does not divide dimension " + std::to_string(scheme.axis) +
            " (" + std::to_string(shape[scheme.axis]) + ")";
   if (!layout.isPacked()) {
+    if (scheme.grid != IntegerGrid::Full)
+      return std::string("a tiled layout pads with the code of zero; the ") +
+             toString(scheme.grid) + " grid needs the packed layout";
     if (layout.tile.size() != 2)
       return "a tiled layout needs 2 tile sizes, got " +
              std::to_string(layout.tile.size());
@@ -407,4 +446,16 @@ double qforge::storedBits(const Scheme &scheme,
       8.0 * scaleBytes(scheme.scaleFormat) + (scheme.asymmetric ? 8.0 : 0.0);
   return elements * scheme.bits + scales * perScale +
          (scheme.tensorScale ? 32.0 : 0.0);
+}
+
+const char *qforge::toString(IntegerGrid g) {
+  switch (g) {
+  case IntegerGrid::Full:
+    return "full";
+  case IntegerGrid::Narrow:
+    return "narrow";
+  case IntegerGrid::Odd:
+    return "odd";
+  }
+  return "unknown";
 }

@@ -36,6 +36,17 @@ enum class ScaleFormat { F32, F16, BF16, E8M0, E4M3 };
 /// formats always round to nearest, ties to even).
 enum class RoundingMode { NearestEven, NearestAway, TowardZero };
 
+/// The values a signed integer code stands for (the value is then scaled
+/// by (value - zero point) x scale as for every integer format):
+/// * Full: two's complement, [-2^(b-1), 2^(b-1)-1];
+/// * Narrow: symmetric, [-(2^(b-1)-1), 2^(b-1)-1] (b >= 2; 2 bits is
+///   ternary {-1, 0, 1});
+/// * Odd: the 2^b odd integers in [-(2^b-1), 2^b-1], without zero (1 bit is
+///   binary {-1, +1}; 2 bits {-3, -1, 1, 3}); the stored code is the
+///   unsigned c with value 2c - (2^b-1).
+/// Narrow and odd grids are symmetric (no zero point) and packed.
+enum class IntegerGrid { Full, Narrow, Odd };
+
 /// Whether the rounding noise is independent of the value (integers with a
 /// fixed scale) or proportional to it (floating-point element formats).
 enum class NoiseKind { Additive, Multiplicative };
@@ -68,6 +79,8 @@ struct Scheme {
   /// tensor scale (NVFP4 style). Requires groupSize > 0.
   bool tensorScale = false;
   RoundingMode rounding = RoundingMode::NearestEven;
+  /// The value grid of a signed integer format (Full for every other one).
+  IntegerGrid grid = IntegerGrid::Full;
 
   bool isInteger() const {
     return format == ElementFormat::SInt || format == ElementFormat::UInt;
@@ -79,10 +92,23 @@ struct Scheme {
   NoiseKind noiseKind() const {
     return isInteger() ? NoiseKind::Additive : NoiseKind::Multiplicative;
   }
-  /// Smallest and largest integer code (integer formats). For SInt b bits:
-  /// [-2^(b-1), 2^(b-1)-1]; for UInt: [0, 2^b-1].
+  /// Smallest and largest integer value (integer formats). For SInt b bits:
+  /// [-2^(b-1), 2^(b-1)-1], narrower or wider by `grid`; for UInt:
+  /// [0, 2^b-1].
   int32_t qmin() const;
   int32_t qmax() const;
+  /// The stored b-bit code of an integer value, and back (they differ only
+  /// for the odd grid: c = (v + 2^b-1) / 2, v = 2c - (2^b-1)).
+  int32_t codeOfValue(int32_t value) const;
+  int32_t valueOfCode(int32_t code) const;
+  /// Whether stored codes are sign-extended when unpacked (SInt, except the
+  /// odd grid, whose codes are unsigned).
+  bool hasSignedCodes() const {
+    return format == ElementFormat::SInt && grid != IntegerGrid::Odd;
+  }
+  /// Whether every value fits a signed integer of `bits` bits (false only
+  /// for the odd grid), for the lowerings that keep codes at their width.
+  bool valuesFitWidth() const { return grid != IntegerGrid::Odd; }
   /// Largest magnitude the element format represents: qmax for integers
   /// (max(|qmin|, qmax) for 1-bit signed), 448 / 57344 / 6 for the floats.
   double maxMagnitude() const;
@@ -160,6 +186,7 @@ const char *toString(ElementFormat f);
 const char *toString(ScaleFormat f);
 const char *toString(RoundingMode m);
 const char *toString(NoiseKind k);
+const char *toString(IntegerGrid g);
 
 } // namespace qforge
 

@@ -539,7 +539,9 @@ Value BlobCodec::decodeCodes(Value blob) {
           v = a.ori(v, a.shl(a.byteAt(blob, next), a.i32(8)));
         }
         v = a.andi(a.shrui(v, shift), a.i32((1 << bits) - 1));
-        if (scheme.format == ElementFormat::SInt)
+        if (scheme.grid == qforge::IntegerGrid::Odd)
+          v = a.subi(a.shl(v, a.i32(1)), a.i32(scheme.qmax())); // 2c - m
+        else if (scheme.format == ElementFormat::SInt)
           v = a.shrsi(a.shl(v, a.i32(32 - bits)), a.i32(32 - bits));
         return SmallVector<Value>{v};
       })[0];
@@ -800,18 +802,28 @@ Value BlobCodec::quantize(Value x, const DecodedScales &s) {
           return SmallVector<Value>{
               a.select(a.isNaN(v), a.i32(f.nanCode), encodeMini(a, r, f))};
         }
-        Value r;
-        switch (scheme.rounding) {
-        case qforge::RoundingMode::NearestEven:
-          r = a.roundEven(v);
-          break;
-        case qforge::RoundingMode::NearestAway:
-          r = math::RoundOp::create(a.b, a.loc, v);
-          break;
-        case qforge::RoundingMode::TowardZero:
-          r = math::TruncOp::create(a.b, a.loc, v);
-          break;
+        auto round = [&](Value t) -> Value {
+          switch (scheme.rounding) {
+          case qforge::RoundingMode::NearestEven:
+            break;
+          case qforge::RoundingMode::NearestAway:
+            return math::RoundOp::create(a.b, a.loc, t);
+          case qforge::RoundingMode::TowardZero:
+            return math::TruncOp::create(a.b, a.loc, t);
+          }
+          return a.roundEven(t);
+        };
+        if (scheme.grid == qforge::IntegerGrid::Odd) {
+          // Reference.cpp quantizeValue: c = clamp(round((v + m) * 0.5), 0,
+          // m), value 2c - m; NaN gives +1.
+          float m = float(scheme.qmax());
+          Value c = round(a.mulf(a.addf(v, a.f32(m)), a.f32(0.5f)));
+          c = a.minf(a.maxf(c, a.f32(0.0f)), a.f32(m));
+          Value value = a.subi(a.shl(a.fptosi(c, a.b.getI32Type()), a.i32(1)),
+                               a.i32(scheme.qmax()));
+          return SmallVector<Value>{a.select(a.isNaN(v), a.i32(1), value)};
         }
+        Value r = round(v);
         // clamp(r + zp, qmin, qmax) == clamp(r, qmin - zp, qmax - zp) + zp,
         // exactly, with integral bounds.
         Value zp = args[2];
@@ -937,6 +949,8 @@ Value BlobCodec::buildBlob(Value codes, Value zeroCodes,
             code = tensor::ExtractOp::create(a.b, a.loc, codesView,
                                              ValueRange{a.toIndex(cc)});
           }
+          if (scheme.grid == qforge::IntegerGrid::Odd) // (value + m) / 2
+            code = a.shrsi(a.addi(code, a.i32(scheme.qmax())), a.i32(1));
           Value v = a.andi(a.extui(code, a.b.getI64Type()),
                            a.i64((int64_t(1) << bits) - 1));
           v = a.select(inRange, v, a.i64(0));

@@ -44,6 +44,9 @@ std::string whyNotExpressible(QTensorType type) {
            " is not nearest_even";
   if (type.getLayout())
     return "tiled layouts have no !quant.uniform equivalent";
+  if (s.grid != qforge::IntegerGrid::Full)
+    return std::string("the ") + qforge::toString(s.grid) +
+           " integer grid has no !quant.uniform equivalent";
   return "";
 }
 

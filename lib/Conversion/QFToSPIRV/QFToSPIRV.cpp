@@ -181,8 +181,9 @@ FailureOr<PackedWeights> packConstantWeights(MatmulOp op, int64_t n,
                                              ConversionPatternRewriter &rw) {
   QTensorType rhsType = op.getRhs().getType();
   qforge::Scheme rs = rhsType.getScheme().toScheme();
-  if (!rs.isInteger() || rs.bits > 8)
-    return rw.notifyMatchFailure(op, "weights are not integer codes");
+  if (!rs.isInteger() || rs.bits > 8 || !rs.valuesFitWidth())
+    return rw.notifyMatchFailure(
+        op, "weights are not integer codes that fit their width");
   FailureOr<qforge::QuantizedTensor> w = qf::detail::constantWeights(op, rw);
   if (failed(w))
     return failure();
@@ -220,8 +221,8 @@ struct LowerMatmulToVulkan : OpConversionPattern<MatmulOp> {
     QTensorType rhsType = op.getRhs().getType();
     qforge::Scheme ls = lhsType.getScheme().toScheme();
     qforge::Scheme rs = rhsType.getScheme().toScheme();
-    if (!ls.isInteger() || ls.bits != 8 || lhsType.getLayout() ||
-        ls.tensorScale)
+    if (!ls.isInteger() || ls.bits != 8 || !ls.valuesFitWidth() ||
+        lhsType.getLayout() || ls.tensorScale)
       return rewriter.notifyMatchFailure(
           op, "activations are not 8-bit integer codes, unpacked");
     if (!(ls.isPerTensor() || (ls.isPerAxis() && ls.axis == 0)))

@@ -86,7 +86,7 @@ struct LowerWeightOnlyInt4 : OpConversionPattern<MatmulOp> {
     QTensorType rhsType = op.getRhs().getType();
     qforge::Scheme rs = rhsType.getScheme().toScheme();
     if (!op.getTransposeRhs() || rs.format != qforge::ElementFormat::SInt ||
-        rs.bits != 4 || rs.asymmetric || rs.tensorScale ||
+        rs.bits != 4 || !rs.valuesFitWidth() || rs.asymmetric || rs.tensorScale ||
         !rs.isPerGroup() || rs.axis != 1 || rs.groupSize % 128 ||
         rs.scaleFormat != qforge::ScaleFormat::F32 || rhsType.getLayout())
       return rewriter.notifyMatchFailure(

@@ -38,6 +38,36 @@ func.func private @negative_float_format() -> !qf.qtensor<4xf32, #qf.scheme<f32>
 
 // -----
 
+// expected-error@+1 {{unknown integer grid 'even' (expected full, narrow or odd)}}
+func.func private @unknown_grid() -> !qf.qtensor<4xf32, #qf.scheme<i2, grid = even>>
+
+// -----
+
+// expected-error@+1 {{the odd grid needs a signed integer format, got uint}}
+func.func private @odd_unsigned() -> !qf.qtensor<4xf32, #qf.scheme<u2, grid = odd>>
+
+// -----
+
+// expected-error@+1 {{the narrow grid needs a signed integer format, got f8E4M3FN}}
+func.func private @narrow_float() -> !qf.qtensor<4xf32, #qf.scheme<f8E4M3FN, grid = narrow>>
+
+// -----
+
+// expected-error@+1 {{the narrow grid needs at least 2 bits (1-bit narrow codes hold only 0)}}
+func.func private @narrow_one_bit() -> !qf.qtensor<4xf32, #qf.scheme<i1, grid = narrow>>
+
+// -----
+
+// expected-error@+1 {{the odd grid is symmetric: no zero points}}
+func.func private @odd_asym() -> !qf.qtensor<4xf32, #qf.scheme<i1, grid = odd, asym>>
+
+// -----
+
+// expected-error@+1 {{a tiled layout pads with the code of zero; the narrow grid needs the packed layout}}
+func.func private @narrow_tiled() -> !qf.qtensor<4x4xf32, #qf.scheme<i2, grid = narrow>, #qf.layout<tile = [2, 2]>>
+
+// -----
+
 // expected-error@+1 {{unsupported scale type 'i8'}}
 func.func private @negative_scale_type() -> !qf.qtensor<4xf32, #qf.scheme<i8, scale = i8>>
 

@@ -33,6 +33,14 @@ func.func @schemes(%x: tensor<8x64xf32>) {
   %10 = qf.quantize %x : tensor<8x64xf32> -> !qf.qtensor<8x64xf32, #qf.scheme<i7>, #qf.layout<tile = [4, 16]>>
   // CHECK: !qf.qtensor<8x64xf32, #qf.scheme<u6, axis = 0, asym>>
   %11 = qf.quantize %x : tensor<8x64xf32> -> !qf.qtensor<8x64xf32, #qf.scheme<u6, axis = 0, asym>>
+  // Integer grids: binary (odd, 1 bit) and ternary (narrow, 2 bits); the
+  // default `full` is not printed.
+  // CHECK: !qf.qtensor<8x64xf32, #qf.scheme<i1, grid = odd, axis = 1, group = 32, scale = f16>>
+  %12 = qf.quantize %x : tensor<8x64xf32> -> !qf.qtensor<8x64xf32, #qf.scheme<i1, axis = 1, scale = f16, group = 32, grid = odd>>
+  // CHECK: !qf.qtensor<8x64xf32, #qf.scheme<i2, grid = narrow, axis = 0>>
+  %13 = qf.quantize %x : tensor<8x64xf32> -> !qf.qtensor<8x64xf32, #qf.scheme<i2, grid = narrow, axis = 0>>
+  // CHECK: !qf.qtensor<8x64xf32, #qf.scheme<i4>>
+  %14 = qf.quantize %x : tensor<8x64xf32> -> !qf.qtensor<8x64xf32, #qf.scheme<i4, grid = full>>
   return
 }
 

@@ -373,7 +373,37 @@ def vnni_matmuls():
     f.write()
 
 
+def integer_grids():
+    """Narrow (ternary at 2 bits) and odd (binary at 1 bit) grids: codes,
+    blobs and matmuls, including the shapes the x86 kernels would take
+    (int8 constant weights, N x K i4 in groups of 128), which must leave odd
+    grids to the reference lowering."""
+    f = File("reference-grids.mlir", 7)
+    for bits in (1, 2, 3, 4, 8):
+        f.quantize_case([4, 8], "i%d, grid = odd, axis = 0" % bits, special=True)
+        if bits >= 2:
+            f.quantize_case([4, 8], "i%d, grid = narrow, axis = 1, group = 4" % bits, special=True)
+    f.quantize_case([4, 8], "i2, grid = odd, round = nearest_away")
+    f.quantize_case([4, 8], "i2, grid = odd, axis = 1, round = toward_zero")
+    f.quantize_case([2, 32], "i1, grid = odd, axis = 1, group = 16, scale = f16")
+    f.quantize_case([4, 8], "i1, grid = odd", static=([], None, None))
+    f.requantize_case([6, 8], "i1, grid = odd, axis = 0", "i2, grid = narrow, axis = 0")
+    f.matmul_case("matmul", [3, 16], [16, 5], "i1, grid = odd, axis = 1", "f32")
+    f.matmul_case("matmul", [3, 16], [5, 16], "i2, grid = narrow, axis = 1, group = 8", "f32", transpose=True)
+    f.matmul_case("matmul", [3, 16], [16, 5], "i2, grid = odd, axis = 1", "i32", lscheme="u8, axis = 0, asym")
+    f.matmul_case("matmul", [3, 16], [16, 5], "i8, grid = odd, axis = 1", "i32", lscheme="i8, grid = odd")
+    f.matmul_case("matmul", [5, 36], [80, 36], "i8, grid = odd, axis = 0", "i32", lscheme="i8, axis = 0",
+                  transpose=True, const_weights=True)
+    f.matmul_case("matmul", [5, 36], [80, 36], "i8, grid = narrow, axis = 0", "i32", lscheme="i8, axis = 0",
+                  transpose=True, const_weights=True, result_et="i32")
+    f.matmul_case("matmul", [2, 128], [8, 128], "i4, grid = odd, axis = 1, group = 128", "f32",
+                  transpose=True, const_weights=True)
+    f.matmul_case("batch_matmul", [2, 3, 8], [8, 4], "i1, grid = odd, axis = 1", "f32")
+    f.write()
+
+
 if __name__ == "__main__":
+    integer_grids()
     vnni_matmuls()
     integer_schemes()
     scale_formats()

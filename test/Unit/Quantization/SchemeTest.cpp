@@ -357,3 +357,66 @@ TEST(Spellings, ToString) {
 }
 
 } // namespace
+
+// Narrow and odd grids: value ranges, the stored code of every value and
+// back, and the verifier's rules.
+TEST(Scheme, IntegerGrids) {
+  for (unsigned b = 1; b <= 8; ++b) {
+    Scheme odd = intScheme(ElementFormat::SInt, b);
+    odd.grid = IntegerGrid::Odd;
+    EXPECT_EQ(odd.verify(), "") << b;
+    EXPECT_EQ(odd.qmax(), (1 << b) - 1) << b;
+    EXPECT_EQ(odd.qmin(), -((1 << b) - 1)) << b;
+    EXPECT_EQ(odd.maxMagnitude(), double((1 << b) - 1)) << b;
+    EXPECT_FALSE(odd.hasSignedCodes());
+    EXPECT_FALSE(odd.valuesFitWidth());
+    // Every odd value has a distinct code in [0, 2^b - 1], and back.
+    std::vector<bool> seen(1u << b, false);
+    for (int32_t v = odd.qmin(); v <= odd.qmax(); v += 2) {
+      int32_t c = odd.codeOfValue(v);
+      ASSERT_GE(c, 0);
+      ASSERT_LT(c, 1 << b);
+      EXPECT_FALSE(seen[c]);
+      seen[c] = true;
+      EXPECT_EQ(odd.valueOfCode(c), v);
+    }
+    if (b >= 2) {
+      Scheme narrow = intScheme(ElementFormat::SInt, b);
+      narrow.grid = IntegerGrid::Narrow;
+      EXPECT_EQ(narrow.verify(), "") << b;
+      EXPECT_EQ(narrow.qmax(), (1 << (b - 1)) - 1) << b;
+      EXPECT_EQ(narrow.qmin(), -narrow.qmax()) << b;
+      EXPECT_TRUE(narrow.hasSignedCodes());
+      EXPECT_EQ(narrow.codeOfValue(-1), -1);
+    }
+  }
+  Scheme binary = intScheme(ElementFormat::SInt, 1);
+  binary.grid = IntegerGrid::Odd;
+  EXPECT_EQ(binary.valueOfCode(0), -1);
+  EXPECT_EQ(binary.valueOfCode(1), 1);
+  Scheme ternary = intScheme(ElementFormat::SInt, 2);
+  ternary.grid = IntegerGrid::Narrow;
+  EXPECT_EQ(ternary.qmin(), -1);
+  EXPECT_EQ(ternary.qmax(), 1);
+
+  Scheme s = intScheme(ElementFormat::UInt, 4);
+  s.grid = IntegerGrid::Odd;
+  EXPECT_EQ(s.verify(), "the odd grid needs a signed integer format, got uint");
+  s = intScheme(ElementFormat::SInt, 1);
+  s.grid = IntegerGrid::Narrow;
+  EXPECT_EQ(s.verify(), "the narrow grid needs at least 2 bits (1-bit narrow "
+                        "codes hold only 0)");
+  s = intScheme(ElementFormat::SInt, 3);
+  s.grid = IntegerGrid::Odd;
+  s.asymmetric = true;
+  EXPECT_EQ(s.verify(), "the odd grid is symmetric: no zero points");
+  s.asymmetric = false;
+  Layout tiled;
+  tiled.tile = {2, 2};
+  EXPECT_EQ(desc({4, 4}, s, tiled).verify(),
+            "a tiled layout pads with the code of zero; the odd grid needs "
+            "the packed layout");
+  Scheme a = intScheme(ElementFormat::SInt, 2), b2 = a;
+  b2.grid = IntegerGrid::Narrow;
+  EXPECT_NE(a, b2);
+}

@@ -103,6 +103,7 @@ qforge::Scheme SchemeAttr::toScheme() const {
   s.asymmetric = getAsymmetric();
   s.tensorScale = getTensorScale();
   s.rounding = getRounding();
+  s.grid = getGrid();
   return s;
 }
 
@@ -112,14 +113,14 @@ SchemeAttr SchemeAttr::fromScheme(MLIRContext *ctx,
     return {};
   return SchemeAttr::get(ctx, storageTypeFor(ctx, s.format, s.bits), s.axis,
                          s.groupSize, scaleTypeFor(ctx, s.scaleFormat),
-                         s.asymmetric, s.tensorScale, s.rounding);
+                         s.asymmetric, s.tensorScale, s.rounding, s.grid);
 }
 
 LogicalResult
 SchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    Type storageType, int64_t axis, int64_t groupSize,
                    Type scaleType, bool asymmetric, bool tensorScale,
-                   qforge::RoundingMode rounding) {
+                   qforge::RoundingMode rounding, qforge::IntegerGrid grid) {
   if (!storageType || !elementFormatOf(storageType))
     return emitError() << "unsupported element format " << storageType
                        << " (expected iN, uN, f8E4M3FN, f8E5M2 or f4E2M1FN)";
@@ -142,6 +143,7 @@ SchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   s.asymmetric = asymmetric;
   s.tensorScale = tensorScale;
   s.rounding = rounding;
+  s.grid = grid;
   std::string err = s.verify();
   if (!err.empty())
     return emitError() << err;
@@ -185,6 +187,7 @@ Attribute SchemeAttr::parse(AsmParser &parser, Type) {
   Type scaleType = Float32Type::get(ctx);
   bool asym = false, tensorScale = false;
   qforge::RoundingMode rounding = qforge::RoundingMode::NearestEven;
+  qforge::IntegerGrid grid = qforge::IntegerGrid::Full;
   llvm::StringSet<> seen;
   while (succeeded(parser.parseOptionalComma())) {
     SMLoc keyLoc = parser.getCurrentLocation();
@@ -236,10 +239,29 @@ Attribute SchemeAttr::parse(AsmParser &parser, Type) {
         return {};
       }
       rounding = *m;
+    } else if (key == "grid") {
+      StringRef name;
+      SMLoc nameLoc;
+      if (parser.parseEqual() ||
+          (nameLoc = parser.getCurrentLocation(), parser.parseKeyword(&name)))
+        return {};
+      std::optional<qforge::IntegerGrid> g =
+          llvm::StringSwitch<std::optional<qforge::IntegerGrid>>(name)
+              .Case("full", qforge::IntegerGrid::Full)
+              .Case("narrow", qforge::IntegerGrid::Narrow)
+              .Case("odd", qforge::IntegerGrid::Odd)
+              .Default(std::nullopt);
+      if (!g) {
+        parser.emitError(nameLoc, "unknown integer grid '")
+            << name << "' (expected full, narrow or odd)";
+        return {};
+      }
+      grid = *g;
     } else {
       parser.emitError(keyLoc, "unknown scheme parameter '")
           << key
-          << "' (expected axis, group, scale, asym, tensor_scale or round)";
+          << "' (expected grid, axis, group, scale, asym, tensor_scale or "
+             "round)";
       return {};
     }
   }
@@ -247,7 +269,7 @@ Attribute SchemeAttr::parse(AsmParser &parser, Type) {
     return {};
   return SchemeAttr::getChecked([&] { return parser.emitError(loc); }, ctx,
                                 storageType, axis, groupSize, scaleType, asym,
-                                tensorScale, rounding);
+                                tensorScale, rounding, grid);
 }
 
 void SchemeAttr::print(AsmPrinter &printer) const {
@@ -257,6 +279,8 @@ void SchemeAttr::print(AsmPrinter &printer) const {
     os << (it.isUnsigned() ? "u" : "i") << it.getWidth();
   else
     printer.printType(getStorageType());
+  if (getGrid() != qforge::IntegerGrid::Full)
+    os << ", grid = " << qforge::toString(getGrid());
   if (getAxis() >= 0)
     os << ", axis = " << getAxis();
   if (getGroupSize() > 0)

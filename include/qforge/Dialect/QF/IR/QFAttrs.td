@@ -18,8 +18,9 @@ def QF_SchemeAttr : QF_Attr<"Scheme", "scheme"> {
     printed):
 
     ```
-    #qf.scheme<FORMAT [, axis = A [, group = G]] [, scale = SCALE-TYPE]
-               [, asym] [, tensor_scale] [, round = MODE]>
+    #qf.scheme<FORMAT [, grid = GRID] [, axis = A [, group = G]]
+               [, scale = SCALE-TYPE] [, asym] [, tensor_scale]
+               [, round = MODE]>
     ```
 
     * FORMAT: `iN` (signed, N in 1..8), `uN` (unsigned, N in 1..8),
@@ -34,6 +35,12 @@ def QF_SchemeAttr : QF_Attr<"Scheme", "scheme"> {
       (NVFP4 style; needs a group).
     * MODE: `nearest_even` (default), `nearest_away`, `toward_zero` (integer
       formats only).
+    * GRID (signed integers only): `full` (default, two's complement),
+      `narrow` (symmetric [-(2^(N-1)-1), 2^(N-1)-1]; `i2, grid = narrow` is
+      ternary {-1, 0, 1}) or `odd` (the odd values in [-(2^N-1), 2^N-1],
+      stored as c with value 2c - (2^N-1); `i1, grid = odd` is binary
+      {-1, +1}). Narrow and odd grids have no zero point and no tiled
+      layout.
 
     The noise kind (additive for integers, multiplicative for floating-point
     formats) is derived from the format: `getNoiseKind()`.
@@ -45,7 +52,8 @@ def QF_SchemeAttr : QF_Attr<"Scheme", "scheme"> {
     "::mlir::Type":$scaleType,
     "bool":$asymmetric,
     "bool":$tensorScale,
-    "::qforge::RoundingMode":$rounding
+    "::qforge::RoundingMode":$rounding,
+    "::qforge::IntegerGrid":$grid
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
