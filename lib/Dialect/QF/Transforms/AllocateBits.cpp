@@ -96,6 +96,9 @@ struct CandidateSpec {
   int64_t group = 0;
   enum Kind { Int, FP8, MXFP4, NVFP4 } kind = Int;
   std::optional<qforge::ScaleFormat> scaleFormat;
+  /// "binary" (i1, odd grid), "ternary" (i2, narrow grid), or a width
+  /// followed by "o" (odd grid, e.g. 2o: {-3, -1, 1, 3}) or "n" (narrow).
+  qforge::IntegerGrid grid = qforge::IntegerGrid::Full;
 };
 
 std::optional<CandidateSpec> parseCandidate(StringRef text) {
@@ -127,9 +130,20 @@ std::optional<CandidateSpec> parseCandidate(StringRef text) {
     spec.group = t == "mxfp4" ? 32 : 16;
     return spec;
   }
+  if (t == "binary" || t == "ternary") {
+    spec.bits = t == "binary" ? 1 : 2;
+    spec.grid = t == "binary" ? qforge::IntegerGrid::Odd
+                              : qforge::IntegerGrid::Narrow;
+    return spec;
+  }
   auto [width, group] = text.trim().split('g');
+  if (width.consume_back("o"))
+    spec.grid = qforge::IntegerGrid::Odd;
+  else if (width.consume_back("n"))
+    spec.grid = qforge::IntegerGrid::Narrow;
   if (width.getAsInteger(10, spec.bits) || spec.bits < 1 ||
-      spec.bits > qforge::kMaxBits)
+      spec.bits > qforge::kMaxBits ||
+      (spec.grid == qforge::IntegerGrid::Narrow && spec.bits < 2))
     return std::nullopt;
   if (text.contains('g') &&
       (group.getAsInteger(10, spec.group) || spec.group <= 0))
@@ -178,9 +192,10 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
         module.emitError()
             << "qf-allocate-bits: bad candidate '" << text
             << "': expected a width 1.." << qforge::kMaxBits
-            << ", optionally followed by g and a group size (e.g. 4g128) "
-               "and by :f16 or :bf16 for 16-bit scales (e.g. 3:f16), or "
-               "fp8, mxfp4, nvfp4";
+            << " (a suffix o for the odd grid, n for the narrow one), "
+               "optionally followed by g and a group size (e.g. 4g128) "
+               "and by :f16 or :bf16 for 16-bit scales (e.g. 3:f16); binary, "
+               "ternary; or fp8, mxfp4, nvfp4";
         return signalPassFailure();
       }
       specs.push_back(*spec);
@@ -287,6 +302,14 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
         }
         if (spec.scaleFormat)
           candidate.scheme.scaleFormat = *spec.scaleFormat;
+        if (spec.grid != qforge::IntegerGrid::Full) {
+          // Narrow and odd grids are symmetric signed codes.
+          if (candidate.scheme.format != qforge::ElementFormat::SInt ||
+              layer.op.getResult().getType().getLayout())
+            continue;
+          candidate.scheme.grid = spec.grid;
+          candidate.scheme.asymmetric = false;
+        }
         if (spec.kind != CandidateSpec::Int &&
             !acceptsFloatFormats(layer.op.getResult()))
           continue; // an integer-activation matmul needs integer weights

@@ -17,7 +17,22 @@
 // NV:  qf.quantize {{.*}}qf.alloc_bits = 6.080000e+02 : f64{{.*}} -> !qf.qtensor<16x8xf32, #qf.scheme<f4E2M1FN, axis = 0, group = 16, scale = f8E4M3FN, tensor_scale>>
 // REPORT: remark: qf-analyze-error: layer0: #qf.scheme<f4E2M1FN, axis = 0, group = 16, scale = f8E4M3FN, tensor_scale>, 4.750 bits/weight
 // MX: qf-allocate-bits: none of the candidates fits this weight
-// BAD: qf-allocate-bits: bad candidate 'fp4': expected a width 1..8, optionally followed by g and a group size (e.g. 4g128) and by :f16 or :bf16 for 16-bit scales (e.g. 3:f16), or fp8, mxfp4, nvfp4
+// BAD: qf-allocate-bits: bad candidate 'fp4': expected a width 1..8 (a suffix o for the odd grid, n for the narrow one), optionally followed by g and a group size (e.g. 4g128) and by :f16 or :bf16 for 16-bit scales (e.g. 3:f16); binary, ternary; or fp8, mxfp4, nvfp4
+// Integer grids: binary (i1, odd grid) costs 128 + 8 x 32 = 384 bits, the
+// only candidate within a budget of 3; ternary (i2, narrow) and 2o (i2, odd)
+// cost 512 bits. The results run through the lowering.
+// RUN: qforge-opt %s -qf-allocate-bits="budget=3 candidates=binary,ternary,2o" -o %t.bin.mlir
+// RUN: FileCheck %s --check-prefix=BIN < %t.bin.mlir
+// RUN: qforge-run %t.bin.mlir --seed 1
+// RUN: qforge-opt %s -qf-allocate-bits="budget=4 candidates=ternary" | FileCheck %s --check-prefix=TERN
+// RUN: qforge-opt %s -qf-allocate-bits="budget=4 candidates=2o" -o %t.odd.mlir
+// RUN: FileCheck %s --check-prefix=ODD < %t.odd.mlir
+// RUN: qforge-run %t.odd.mlir --seed 1
+// RUN: not qforge-opt %s -qf-allocate-bits="budget=5 candidates=1n" 2>&1 | FileCheck %s --check-prefix=BADNARROW
+// BIN: qf.quantize {{.*}}qf.alloc_bits = 3.840000e+02 : f64{{.*}} -> !qf.qtensor<16x8xf32, #qf.scheme<i1, grid = odd, axis = 1>>
+// TERN: qf.quantize {{.*}}qf.alloc_bits = 5.120000e+02 : f64{{.*}} -> !qf.qtensor<16x8xf32, #qf.scheme<i2, grid = narrow, axis = 1>>
+// ODD: qf.quantize {{.*}}qf.alloc_bits = 5.120000e+02 : f64{{.*}} -> !qf.qtensor<16x8xf32, #qf.scheme<i2, grid = odd, axis = 1>>
+// BADNARROW: qf-allocate-bits: bad candidate '1n'
 // Integer candidates with 16-bit scales: 2:f16 costs 128 x 2 + 8 x 16 =
 // 384 bits (3 bits per weight), so a budget of 3 fits it and not 2-bit
 // codes with f32 scales (512 bits); 4g8:bf16 is 128 x 4 + 2 x 8 x 16 = 768

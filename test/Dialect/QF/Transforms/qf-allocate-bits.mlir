@@ -88,7 +88,7 @@ func.func @tied_and_fixed(%x: tensor<2x4xf32>) -> (tensor<2x16xf32>, tensor<2x16
 // BAD-ROUNDING: error: qf-allocate-bits: rounding must be rtn or gptq, got 'adaround'
 // GPTQ-LOCAL: error: qf-allocate-bits: rounding=gptq needs objective=propagated (GPTQ needs the Hessian)
 // PROPAGATED: qf-allocate-bits: objective=propagated needs the gain and Hessian of this weight's observed input: calibrate with --sensitivity, then -qf-instrument and -qf-attach-calibration before -qf-quantize-weights
-// BAD-WIDTH: qf-allocate-bits: bad candidate '9': expected a width 1..8, optionally followed by g and a group size (e.g. 4g128)
+// BAD-WIDTH: qf-allocate-bits: bad candidate '9': expected a width 1..8 (a suffix o for the odd grid, n for the narrow one)
 // BAD-GROUP: qf-allocate-bits: bad candidate '4g0'
 // NO-FIT: error: qf-allocate-bits: none of the candidates fits this weight (each group must divide K; widths must suit the format)
 // NO-BUDGET: qf-allocate-bits: budget must be a positive number of bits per weight, got 0

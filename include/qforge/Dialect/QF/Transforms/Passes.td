@@ -95,7 +95,10 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     `qf-round` (or folding) then rounds the weight that way.
 
     Candidates are listed in `candidates` (default `2,3,4,8`): a width alone
-    keeps the op's scale granularity; `4g128` is 4-bit codes with one scale
+    keeps the op's scale granularity; a width with the suffix `o` uses the
+    odd integer grid (`2o`: {-3, -1, 1, 3} x scale, symmetric, no zero) and
+    with `n` the narrow one; `binary` is `1o` ({-1, +1}) and `ternary` `2n`
+    ({-1, 0, 1}); a trailing `:f16` or `:bf16` stores the scales in 16 bits; `4g128` is 4-bit codes with one scale
     per group of 128 along K, offered for weights used only by `qf.matmul`
     ops with a float result, when the group divides K. Float formats, for
     weights used only by weight-only matmuls: `fp8` (e4m3 codes, the op's
@@ -141,9 +144,11 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     Option<"budget", "budget", "double", "0.0",
            "Average bits per weight, scales included (required, > 0)">,
     ListOption<"candidates", "candidates", "std::string",
-               "Candidates: a width 1..8 (the op's own scales), a width, "
-               "g and a group size along K (e.g. 4g128), or fp8, mxfp4, "
-               "nvfp4 (default 2,3,4,8)">,
+               "Candidates: a width 1..8 (the op's own scales; suffix o: "
+               "odd grid, n: narrow grid), optionally g and a group size "
+               "along K (e.g. 4g128) and :f16 or :bf16 scales (e.g. "
+               "3o:f16); binary, ternary; or fp8, mxfp4, nvfp4 (default "
+               "2,3,4,8)">,
     Option<"objective", "objective", "std::string", "\"local\"",
            "Error to minimize: local (the weights' squared error) or propagated (predicted output error; needs gains)">,
     Option<"rounding", "rounding", "std::string", "\"rtn\"",
