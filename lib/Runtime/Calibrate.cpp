@@ -817,8 +817,12 @@ int qforge::roundModel(const RoundModelOptions &options,
 
 namespace {
 
+/// Quantizes the float model with a uniform width `bits`, or under
+/// `budget` with `objective` and the allocation candidates `candidates`
+/// (empty: the command's), writing the analysis to `report`.
 using QuantizeFn = llvm::function_ref<llvm::Expected<std::unique_ptr<
     LoadedModule>>(unsigned bits, double budget, const std::string &objective,
+                   llvm::ArrayRef<std::string> candidates,
                    const std::string &report)>;
 
 /// The objective tr((W - Ŵ) H (W - Ŵ)ᵀ) that qf-round recorded for every
@@ -882,16 +886,36 @@ struct CurvePoint {
   unsigned bits = 0;
   double budget = 0;
   std::string objective = "propagated";
+  /// `u` and an allocation candidate other than a plain width (e.g.
+  /// u3o:f16): that candidate for every layer.
+  std::string candidate;
 };
+
+/// A budget no candidate reaches (bits per weight): a single candidate is
+/// then taken everywhere.
+constexpr double kUnboundedBudget = 1000;
 
 std::optional<CurvePoint> parseCurvePoint(llvm::StringRef text) {
   CurvePoint p;
   p.label = text.str();
   llvm::StringRef rest = text.trim();
   if (rest.consume_front("u")) {
-    if (rest.getAsInteger(10, p.bits) || p.bits < 1 || p.bits > 8)
+    if (!rest.empty() && !rest.getAsInteger(10, p.bits)) {
+      if (p.bits < 1 || p.bits > 8)
+        return std::nullopt;
+      p.label = "uniform " + std::to_string(p.bits);
+      return p;
+    }
+    // Any other candidate, checked by qf-allocate-bits.
+    if (rest.empty() || !llvm::isDigit(rest.front()) &&
+                            !rest.starts_with("binary") &&
+                            !rest.starts_with("ternary"))
       return std::nullopt;
-    p.label = "uniform " + std::to_string(p.bits);
+    p.bits = 0;
+    p.candidate = rest.str();
+    p.budget = kUnboundedBudget;
+    p.objective = "local";
+    p.label = "uniform " + rest.str();
     return p;
   }
   if (rest.consume_front("local:"))
@@ -1091,11 +1115,15 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
     for (const std::string &text : options.curve) {
       std::optional<CurvePoint> point = parseCurvePoint(text);
       if (!point)
-        return error("--curve: '" + text + "' is not a budget (B), local:B "
-                     "or a uniform width (uN, N = 1..8)");
+        return error("--curve: '" + text +
+                     "' is not a budget (B), local:B or uniform (uN, N = "
+                     "1..8, or u and a candidate, e.g. u3o:f16)");
       std::string curveReport = dir + "/curve.json";
+      std::vector<std::string> candidates;
+      if (!point->candidate.empty())
+        candidates.push_back(point->candidate);
       auto model = quantizeWith(point->bits, point->budget, point->objective,
-                                curveReport);
+                                candidates, curveReport);
       if (!model)
         return error("--curve " + text + ": " +
                      llvm::toString(model.takeError()));
@@ -1229,8 +1257,8 @@ int qforge::quantizeModel(const QuantizeOptions &options,
     return fail("--curve needs --eval-data and --eval-labels");
   for (const std::string &c : options.curve)
     if (!parseCurvePoint(c))
-      return fail("--curve: '" + c + "' is not a budget (B), local:B or a "
-                  "uniform width (uN, N = 1..8)");
+      return fail("--curve: '" + c + "' is not a budget (B), local:B or "
+                  "uniform (uN, N = 1..8, or u and a candidate, e.g. u3o:f16)");
   auto started = std::chrono::steady_clock::now();
 
   // Everything goes to a temporary directory next to OUTDIR, renamed into
@@ -1285,6 +1313,7 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   // The float model, quantized with a uniform width or under a budget.
   auto quantizeWith = [&](unsigned bits, double budget,
                           const std::string &objective,
+                          llvm::ArrayRef<std::string> candidates,
                           const std::string &reportPath)
       -> llvm::Expected<std::unique_ptr<LoadedModule>> {
     auto loaded = LoadedModule::load(options.module);
@@ -1308,8 +1337,9 @@ int qforge::quantizeModel(const QuantizeOptions &options,
                                  ? "gptq"
                                  : "rtn";
             alloc.metric = options.allocMetric;
-            alloc.candidates.assign(options.candidates.begin(),
-                                    options.candidates.end());
+            if (candidates.empty())
+              candidates = options.candidates;
+            alloc.candidates.assign(candidates.begin(), candidates.end());
             pm.addPass(mlir::qf::createQFAllocateBitsPass(alloc));
           }
           if (options.activations == "int8")
@@ -1330,7 +1360,7 @@ int qforge::quantizeModel(const QuantizeOptions &options,
            : "rounding to " + std::to_string(options.bits) + " bits with " +
                  options.method);
   auto loaded =
-      quantizeWith(options.bits, options.budget, "propagated", report);
+      quantizeWith(options.bits, options.budget, "propagated", {}, report);
   if (!loaded)
     return failWith(loaded.takeError());
   // The statistics have served their purpose (they stay in

@@ -250,8 +250,9 @@ static cl::list<std::string> quantizeCurve(
     "curve", cl::CommaSeparated,
     cl::desc("More models to quantize and evaluate for the report's "
              "quality-against-bits plot: B (a budget in bits per weight), "
-             "local:B (the same with objective=local) or uN (uniform N "
-             "bits), e.g. 2.5,3,local:3,u2,u3,u4"),
+             "local:B (the same with objective=local), uN (uniform N "
+             "bits) or u and an allocation candidate (that candidate "
+             "everywhere, e.g. u3o:f16), e.g. 2.5,3,local:3,u2,u3,u4"),
     cl::sub(quantizeCmd));
 static cl::opt<std::string>
     quantizeChip("chip", cl::init("sm_90"),
