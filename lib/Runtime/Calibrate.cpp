@@ -556,6 +556,61 @@ std::vector<LayerWeights> quantizedLayerWeights(mlir::ModuleOp module) {
   return layers;
 }
 
+/// The output error (against `baseline`, the float model's outputs on
+/// `cal`) of the float model in `floatModule` with the weights of one layer
+/// replaced by `weights[i]`, for each i in order, as far as the layers can
+/// be matched: float matmuls and quantized layers are matched in op order
+/// (quantization rewrites in place) and by shape. One run per layer.
+llvm::Expected<std::vector<double>>
+measureEachLayerAlone(const std::string &floatModule,
+                      const std::vector<LayerWeights> &weights,
+                      const CalibrationData &cal,
+                      const std::vector<float> &baseline, MeasureOptions mo,
+                      llvm::raw_ostream &err) {
+  std::vector<double> errors;
+  size_t next = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    auto copy = LoadedModule::load(floatModule);
+    if (!copy)
+      return copy.takeError();
+    llvm::SmallVector<mlir::linalg::MatmulOp> candidates;
+    (*copy)->getModule().walk([&](mlir::linalg::MatmulOp mm) {
+      if (mm.getInputs().size() == 2 &&
+          mlir::qf::getConstantAttr(mm.getInputs()[1]))
+        candidates.push_back(mm);
+    });
+    mlir::linalg::MatmulOp layer;
+    for (; next < candidates.size() && !layer; ++next) {
+      auto type = mlir::dyn_cast<mlir::RankedTensorType>(
+          candidates[next].getInputs()[1].getType());
+      if (type && type.getElementType().isF32() && type.getRank() == 2 &&
+          type.getDimSize(0) == weights[i].k &&
+          type.getDimSize(1) == weights[i].n)
+        layer = candidates[next];
+    }
+    if (!layer)
+      break;
+    auto type =
+        mlir::cast<mlir::RankedTensorType>(layer.getInputs()[1].getType());
+    mlir::OpBuilder b(layer);
+    layer->setOperand(
+        1, mlir::arith::ConstantOp::create(
+               b, layer.getLoc(), type,
+               mlir::DenseElementsAttr::get(
+                   type, llvm::ArrayRef<float>(weights[i].values))));
+    std::vector<float> alone;
+    mo.outputsOnly = true;
+    mo.label = "measuring: layer " + std::to_string(i + 1) + "/" +
+               std::to_string(weights.size());
+    auto records = measure(**copy, cal, mo, err, nullptr, &alone);
+    if (!records)
+      return records.takeError();
+    errors.push_back(outputError(alone, baseline, cal.samples));
+  }
+  return errors;
+}
+
+
 /// Reports one error as "<tool>: error: <message>" (after flushing `out`)
 /// and gives the exit code 1.
 struct Failure {
@@ -848,9 +903,12 @@ std::vector<double> roundedObjectives(mlir::ModuleOp module) {
 }
 
 /// The output error predicted from the rounding actually done: per layer
-/// gain x qf.round_error (with method=rtn the report's prediction already
-/// is that), added to `layers` as "predicted_rounded_output_error"; returns
-/// the sum, or nullopt when a layer has no gain or the layers do not match.
+/// the error the allocation measured for its choice ("alloc_error" with
+/// objective=measured: the output error of that layer alone, rounded that
+/// way), else gain x qf.round_error (with method=rtn the report's
+/// prediction already is that), added to `layers` as
+/// "predicted_rounded_output_error"; returns the sum, or nullopt when a
+/// layer has no gain or the layers do not match.
 std::optional<double> predictRounded(const std::string &method,
                                      mlir::ModuleOp module,
                                      llvm::json::Array *layers) {
@@ -870,6 +928,8 @@ std::optional<double> predictRounded(const std::string &method,
     if (method != "rtn")
       if (std::optional<double> gain = entry->getNumber("gain"))
         value = *gain * objectives[i];
+    if (entry->getString("alloc_objective") == llvm::StringRef("measured"))
+      value = entry->getNumber("alloc_error");
     if (!value)
       return std::nullopt;
     (*entry)["predicted_rounded_output_error"] = *value;
@@ -926,6 +986,96 @@ std::optional<CurvePoint> parseCurvePoint(llvm::StringRef text) {
   p.label = (p.objective == "local" ? "local " : "budget ") +
             budgetText(p.budget);
   return p;
+}
+
+/// --alloc-objective measured: for every allocation candidate, the model
+/// with that candidate everywhere (rounded as the command rounds), then the
+/// output error on the calibration data of each layer alone at it; written
+/// to `tablePath` as {"layers": {NAME: {CANDIDATE: error}}} for
+/// qf-allocate-bits{objective=measured}. `scratch` holds each candidate's
+/// analysis (the layer names).
+llvm::Error measureCandidateErrors(const QuantizeOptions &options,
+                                   QuantizeFn quantizeWith,
+                                   const std::string &tablePath,
+                                   const std::string &scratch,
+                                   llvm::raw_ostream &err) {
+  auto error = [](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+  };
+  std::vector<std::string> candidates = options.candidates;
+  if (candidates.empty())
+    candidates = {"2", "3", "4", "8"};
+  std::string problem;
+  CalibrationData cal;
+  if (!readData(options.calib, cal, problem))
+    return error(problem);
+  MeasureOptions mo;
+  mo.threads = options.threads;
+  mo.progress = progressWanted(options.progress);
+  mo.outputsOnly = true;
+  mo.label = "measuring: float";
+  std::vector<float> baseline;
+  {
+    auto floatModel = LoadedModule::load(options.module);
+    if (!floatModel)
+      return floatModel.takeError();
+    auto run = measure(**floatModel, cal, mo, err, nullptr, &baseline);
+    if (!run)
+      return run.takeError();
+    if (baseline.empty())
+      return error("the model's first result is not a float tensor");
+  }
+  llvm::json::Object layers;
+  for (const std::string &candidate : candidates) {
+    auto model = quantizeWith(0, kUnboundedBudget, "local",
+                              llvm::ArrayRef<std::string>(candidate), scratch);
+    if (!model)
+      return error("--alloc-objective measured: candidate " + candidate +
+                   ": " + llvm::toString(model.takeError()));
+    std::string text;
+    if (!readFileBytes(scratch, text, problem))
+      return error(problem);
+    llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
+    if (!parsed)
+      return parsed.takeError();
+    const llvm::json::Array *names =
+        parsed->getAsObject() ? parsed->getAsObject()->getArray("layers")
+                              : nullptr;
+    std::vector<LayerWeights> weights =
+        quantizedLayerWeights((*model)->getModule());
+    auto alone = measureEachLayerAlone(options.module, weights, cal, baseline,
+                                       mo, err);
+    if (!alone)
+      return alone.takeError();
+    if (!names || names->size() != alone->size())
+      return error("--alloc-objective measured: candidate " + candidate +
+                   ": the quantized layers do not match the float model's "
+                   "matmuls");
+    for (size_t i = 0; i < alone->size(); ++i) {
+      const llvm::json::Object *entry = (*names)[i].getAsObject();
+      std::optional<llvm::StringRef> name =
+          entry ? entry->getString("layer") : std::nullopt;
+      if (!name)
+        return error("--alloc-objective measured: a layer without a name");
+      // Owned keys: `parsed` goes away with this iteration.
+      std::string key = name->str();
+      llvm::json::Object *row = layers.getObject(key);
+      if (!row) {
+        layers[key] = llvm::json::Object();
+        row = layers.getObject(key);
+      }
+      (*row)[std::string(candidate)] = (*alone)[i];
+    }
+  }
+  llvm::sys::fs::remove(scratch);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                   {"layers", std::move(layers)}}))
+     << "\n";
+  if (!writeFileAtomically(tablePath, text, problem))
+    return error(problem);
+  return llvm::Error::success();
 }
 
 /// Adds to the report of `qforge quantize` (report.json, written by
@@ -1016,50 +1166,13 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
     std::vector<LayerWeights> weights = quantizedLayerWeights(quantized);
     if (options.measure == "layers" && layers &&
         layers->size() == weights.size()) {
-      // Each layer alone: the float model with that layer's weights replaced
-      // by their quantized values. Float matmuls and quantized layers are
-      // matched in op order (quantization rewrites in place) and by shape.
-      size_t next = 0;
-      for (size_t i = 0; i < weights.size(); ++i) {
-        auto copy = LoadedModule::load(options.module);
-        if (!copy)
-          return copy.takeError();
-        llvm::SmallVector<mlir::linalg::MatmulOp> candidates;
-        (*copy)->getModule().walk([&](mlir::linalg::MatmulOp mm) {
-          if (mm.getInputs().size() == 2 &&
-              mlir::qf::getConstantAttr(mm.getInputs()[1]))
-            candidates.push_back(mm);
-        });
-        mlir::linalg::MatmulOp layer;
-        for (; next < candidates.size() && !layer; ++next) {
-          auto type = mlir::dyn_cast<mlir::RankedTensorType>(
-              candidates[next].getInputs()[1].getType());
-          if (type && type.getElementType().isF32() && type.getRank() == 2 &&
-              type.getDimSize(0) == weights[i].k &&
-              type.getDimSize(1) == weights[i].n)
-            layer = candidates[next];
-        }
-        if (!layer)
-          break;
-        auto type =
-            mlir::cast<mlir::RankedTensorType>(layer.getInputs()[1].getType());
-        mlir::OpBuilder b(layer);
-        layer->setOperand(
-            1, mlir::arith::ConstantOp::create(
-                   b, layer.getLoc(), type,
-                   mlir::DenseElementsAttr::get(
-                       type, llvm::ArrayRef<float>(weights[i].values))));
-        std::vector<float> alone;
-        if (llvm::Error e =
-                run(**copy, cal,
-                    "measuring: layer " + std::to_string(i + 1) + "/" +
-                        std::to_string(weights.size()),
-                    alone))
-          return e;
+      auto alone = measureEachLayerAlone(options.module, weights, cal,
+                                         baseline, mo, err);
+      if (!alone)
+        return alone.takeError();
+      for (size_t i = 0; i < alone->size(); ++i)
         if (auto *entry = (*layers)[i].getAsObject())
-          (*entry)["measured_output_error"] =
-              outputError(alone, baseline, cal.samples);
-      }
+          (*entry)["measured_output_error"] = (*alone)[i];
     }
     (*root)["measured"] = std::move(measured);
   }
@@ -1122,7 +1235,11 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
       std::vector<std::string> candidates;
       if (!point->candidate.empty())
         candidates.push_back(point->candidate);
-      auto model = quantizeWith(point->bits, point->budget, point->objective,
+      // Budgets use the command's objective (propagated or measured).
+      std::string objective = point->objective == "propagated"
+                                  ? options.allocObjective
+                                  : point->objective;
+      auto model = quantizeWith(point->bits, point->budget, objective,
                                 candidates, curveReport);
       if (!model)
         return error("--curve " + text + ": " +
@@ -1244,6 +1361,10 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   if (options.allocRounding != "rtn" && options.allocRounding != "gptq")
     return fail("--alloc-rounding must be rtn or gptq, got '" +
                 options.allocRounding + "'");
+  if (options.allocObjective != "propagated" &&
+      options.allocObjective != "measured")
+    return fail("--alloc-objective must be propagated or measured, got '" +
+                options.allocObjective + "'");
   if (options.allocMetric != "mse" && options.allocMetric != "kl")
     return fail("--alloc-metric must be mse or kl, got '" +
                 options.allocMetric + "'");
@@ -1310,6 +1431,8 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   if (calibrateModule(co, calOut, err) != 0)
     return 1;
 
+  // --alloc-objective measured: the table of measured errors.
+  std::string measuredTable = (tmp + "/measured-errors.json").str();
   // The float model, quantized with a uniform width or under a budget.
   auto quantizeWith = [&](unsigned bits, double budget,
                           const std::string &objective,
@@ -1332,6 +1455,8 @@ int qforge::quantizeModel(const QuantizeOptions &options,
             mlir::qf::QFAllocateBitsPassOptions alloc;
             alloc.budget = budget;
             alloc.objective = objective;
+            if (objective == "measured")
+              alloc.errors = measuredTable;
             alloc.rounding = objective == "propagated" &&
                                      options.allocRounding == "gptq"
                                  ? "gptq"
@@ -1359,8 +1484,16 @@ int qforge::quantizeModel(const QuantizeOptions &options,
                  " bits per weight, rounding with " + options.method
            : "rounding to " + std::to_string(options.bits) + " bits with " +
                  options.method);
-  auto loaded =
-      quantizeWith(options.bits, options.budget, "propagated", {}, report);
+  if (options.budget > 0 && options.allocObjective == "measured") {
+    step("measuring the output error of every layer alone at every "
+         "candidate");
+    if (llvm::Error e =
+            measureCandidateErrors(options, quantizeWith, measuredTable,
+                                   (tmp + "/candidate.json").str(), err))
+      return failWith(std::move(e));
+  }
+  auto loaded = quantizeWith(options.bits, options.budget,
+                             options.allocObjective, {}, report);
   if (!loaded)
     return failWith(loaded.takeError());
   // The statistics have served their purpose (they stay in

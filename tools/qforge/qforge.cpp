@@ -224,6 +224,14 @@ static cl::opt<std::string> quantizeAllocRounding(
              "round-to-nearest error, default) or gptq (the error GPTQ "
              "leaves; one GPTQ run per layer and candidate)"),
     cl::sub(quantizeCmd));
+static cl::opt<std::string> quantizeAllocObjective(
+    "alloc-objective", cl::init("propagated"),
+    cl::desc("With --budget, how each candidate's error is predicted: "
+             "propagated (layer gain x weight error, default) or measured "
+             "(the model's output error with each layer alone quantized at "
+             "each candidate: one quantization per candidate and one run per "
+             "layer and candidate; the table goes to measured-errors.json)"),
+    cl::sub(quantizeCmd));
 static cl::opt<std::string> quantizeAllocMetric(
     "alloc-metric", cl::init("mse"),
     cl::desc("With --budget, the output error the layer gains measure: mse "
@@ -436,6 +444,7 @@ static int runQuantize() {
   options.measure = quantizeMeasure;
   options.allocRounding = quantizeAllocRounding;
   options.allocMetric = quantizeAllocMetric;
+  options.allocObjective = quantizeAllocObjective;
   options.evalData = quantizeEvalData;
   options.evalLabels = quantizeEvalLabels;
   options.curve = quantizeCurve;

@@ -154,6 +154,11 @@ struct QuantizeOptions {
   /// The output error the allocation's gains measure: "mse" (squared error
   /// of the first result) or "kl" (KL divergence of its softmax).
   std::string allocMetric = "mse";
+  /// How the allocation predicts each candidate's error: "propagated"
+  /// (gain x layer objective) or "measured" (the output error measured with
+  /// each layer alone at each candidate: one quantization per candidate and
+  /// one run per layer and candidate; written to measured-errors.json).
+  std::string allocObjective = "propagated";
   /// "none" or "int8" (static per-tensor, min/max ranges).
   std::string activations = "none";
   /// Targets to compile for, comma-separated: "x86" (model.o), "vulkan"

@@ -17,9 +17,12 @@
 #include "qforge/Quantization/Allocation.h"
 #include "qforge/Quantization/Rounding.h"
 
+#include "qforge/Support/FileIO.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/JSON.h"
 
 #include <cmath>
 #include <cstdio>
@@ -157,6 +160,40 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     bool propagated = objective == "propagated";
+    bool measured = objective == "measured";
+    // objective=measured: the table of measured output errors, per layer
+    // name and candidate.
+    llvm::json::Value table = nullptr;
+    const llvm::json::Object *tableLayers = nullptr;
+    if (measured) {
+      std::string text, problem;
+      if (errors.empty()) {
+        module.emitError() << "qf-allocate-bits: objective=measured needs "
+                              "errors=FILE (the measured output error of "
+                              "every layer and candidate)";
+        return signalPassFailure();
+      }
+      if (!qforge::readFileBytes(errors, text, problem)) {
+        module.emitError() << "qf-allocate-bits: " << problem;
+        return signalPassFailure();
+      }
+      llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
+      if (!parsed) {
+        module.emitError() << "qf-allocate-bits: " << errors
+                           << ": not JSON: "
+                           << llvm::toString(parsed.takeError());
+        return signalPassFailure();
+      }
+      table = std::move(*parsed);
+      const llvm::json::Object *root = table.getAsObject();
+      tableLayers = root ? root->getObject("layers") : nullptr;
+      if (!tableLayers) {
+        module.emitError() << "qf-allocate-bits: " << errors
+                           << ": expected {\"layers\": {NAME: {CANDIDATE: "
+                              "error, ...}, ...}}";
+        return signalPassFailure();
+      }
+    }
     if (rounding != "rtn" && rounding != "gptq") {
       module.emitError() << "qf-allocate-bits: rounding must be rtn or gptq, "
                             "got '"
@@ -173,9 +210,9 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
                          << metric << "'";
       return signalPassFailure();
     }
-    if (objective != "local" && !propagated) {
-      module.emitError() << "qf-allocate-bits: objective must be local or "
-                            "propagated, got '"
+    if (objective != "local" && !propagated && !measured) {
+      module.emitError() << "qf-allocate-bits: objective must be local, "
+                            "propagated or measured, got '"
                          << objective << "'";
       return signalPassFailure();
     }
@@ -186,6 +223,7 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
       return signalPassFailure();
     }
     SmallVector<CandidateSpec> specs;
+    SmallVector<std::string> candidateTexts;
     for (const std::string &text : candidates) {
       std::optional<CandidateSpec> spec = parseCandidate(text);
       if (!spec) {
@@ -199,14 +237,20 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
         return signalPassFailure();
       }
       specs.push_back(*spec);
+      candidateTexts.push_back(StringRef(text).trim().str());
     }
-    if (specs.empty())
+    if (specs.empty()) {
       specs = {{2, 0}, {3, 0}, {4, 0}, {8, 0}};
+      candidateTexts = {"2", "3", "4", "8"};
+    }
 
     // Collect the eligible quantize ops and their weights.
     struct Layer {
       QuantizeOp op;
       std::vector<float> weights;
+      /// objective=measured: this layer's row of the table, and its name.
+      const llvm::json::Object *measuredErrors = nullptr;
+      std::string name;
       /// objective=propagated: the gains (additive noise, for integer
       /// candidates; multiplicative, for float formats, < 0 when not
       /// measured) and H of the observed input, and whether the matmul
@@ -230,6 +274,20 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
     });
     if (layers.empty())
       return;
+    if (measured) {
+      unsigned unnamed = 0;
+      for (Layer &layer : layers) {
+        std::string name = weightLayerName(layer.op, unnamed);
+        layer.name = name;
+        layer.measuredErrors = tableLayers->getObject(name);
+        if (!layer.measuredErrors) {
+          layer.op.emitError() << "qf-allocate-bits: " << errors
+                               << " has no measured errors for layer '"
+                               << name << "'";
+          return signalPassFailure();
+        }
+      }
+    }
     // objective=propagated: each layer's error is gain x tr(ΔW H ΔWᵀ), with
     // the gain and H = gram / rows that -qf-attach-calibration attached to
     // the observed input of its matmul (qforge-run --calibrate
@@ -340,7 +398,19 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
           return signalPassFailure();
         }
         double candidateError = rounded->objective;
-        if (propagated && rounding == "gptq" &&
+        if (measured) {
+          std::optional<double> e =
+              layer.measuredErrors->getNumber(candidateTexts[&spec - &specs[0]]);
+          if (!e || !(*e >= 0) || !std::isfinite(*e)) {
+            layer.op.emitError()
+                << "qf-allocate-bits: " << errors
+                << " has no measured error (a number >= 0) for candidate '"
+                << candidateTexts[&spec - &specs[0]] << "' of layer '"
+                << layer.name << "'";
+            return signalPassFailure();
+          }
+          candidateError = *e;
+        } else if (propagated && rounding == "gptq" &&
             spec.kind == CandidateSpec::Int) {
           // GPTQ on N x K (K: the contraction), as -qf-round rounds; its
           // objective is tr(ΔW H ΔWᵀ).
@@ -435,6 +505,7 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
           SchemeAttr::fromScheme(&getContext(), schemes[i][c])));
       op->setAttr("qf.alloc_bits", b.getF64FloatAttr(problem[i][c].cost));
       op->setAttr("qf.alloc_error", b.getF64FloatAttr(problem[i][c].error));
+      op->setAttr("qf.alloc_objective", b.getStringAttr(objective));
     }
   }
 };

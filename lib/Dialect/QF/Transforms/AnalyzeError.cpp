@@ -57,17 +57,7 @@ struct AnalyzeErrorPass : qf::impl::QFAnalyzeErrorPassBase<AnalyzeErrorPass> {
         if (auto mm = dyn_cast<MatmulOp>(user))
           if (mm.getRhs() == op.getResult())
             use = mm;
-      // The layer's name: its matmul's location name, else the name of the
-      // observed input without ".input", else layer<i>.
-      std::string name = layerName(use ? use.getLoc() : op.getLoc());
-      if (name.empty() && use)
-        if (auto observe = use.getLhs().getDefiningOp<ObserveOp>()) {
-          StringRef n = observe.getName();
-          n.consume_back(".input");
-          name = n.str();
-        }
-      if (name.empty())
-        name = "layer" + std::to_string(unnamed++);
+      std::string name = weightLayerName(op, unnamed);
       qforge::RTNOptions options;
       options.clip = qforge::ClipSearch::mse();
       std::string error;
@@ -138,6 +128,11 @@ struct AnalyzeErrorPass : qf::impl::QFAnalyzeErrorPassBase<AnalyzeErrorPass> {
       } else {
         allPredicted = false;
       }
+      // What qf-allocate-bits predicted for its choice, and how.
+      if (auto a = op->getAttrOfType<FloatAttr>("qf.alloc_error"))
+        entry["alloc_error"] = a.getValueAsDouble();
+      if (auto a = op->getAttrOfType<StringAttr>("qf.alloc_objective"))
+        entry["alloc_objective"] = a.getValue().str();
       (use ? use.getOperation() : op.getOperation())->emitRemark() << remark;
       layers.push_back(std::move(entry));
     });

@@ -36,6 +36,24 @@ std::string mlir::qf::layerName(Location loc) {
   return clean;
 }
 
+std::string mlir::qf::weightLayerName(QuantizeOp op, unsigned &unnamed) {
+  MatmulOp use;
+  for (Operation *user : op.getResult().getUsers())
+    if (auto mm = dyn_cast<MatmulOp>(user))
+      if (mm.getRhs() == op.getResult())
+        use = mm;
+  std::string name = layerName(use ? use.getLoc() : op.getLoc());
+  if (name.empty() && use)
+    if (auto observe = use.getLhs().getDefiningOp<ObserveOp>()) {
+      StringRef n = observe.getName();
+      n.consume_back(".input");
+      name = n.str();
+    }
+  if (name.empty())
+    name = "layer" + std::to_string(unnamed++);
+  return name;
+}
+
 std::string mlir::qf::calibrationFingerprint(ModuleOp module) {
   // One hash per observed tensor (name, channels) and per float constant
   // (shape, data), sorted: the fingerprint does not depend on the order of

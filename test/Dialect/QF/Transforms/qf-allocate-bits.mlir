@@ -84,7 +84,7 @@ func.func @tied_and_fixed(%x: tensor<2x4xf32>) -> (tensor<2x16xf32>, tensor<2x16
 // -----
 
 // BAD-BUDGET: error: qf-allocate-bits: a budget of 2.4 bits per weight (307.2 bits for 128 weights) cannot be met: budget 307.2{{.*}} is below the cheapest allocation (320
-// BAD-OBJ: qf-allocate-bits: objective must be local or propagated, got 'hessian'
+// BAD-OBJ: qf-allocate-bits: objective must be local, propagated or measured, got 'hessian'
 // BAD-ROUNDING: error: qf-allocate-bits: rounding must be rtn or gptq, got 'adaround'
 // GPTQ-LOCAL: error: qf-allocate-bits: rounding=gptq needs objective=propagated (GPTQ needs the Hessian)
 // PROPAGATED: qf-allocate-bits: objective=propagated needs the gain and Hessian of this weight's observed input: calibrate with --sensitivity, then -qf-instrument and -qf-attach-calibration before -qf-quantize-weights

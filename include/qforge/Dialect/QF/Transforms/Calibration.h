@@ -30,6 +30,13 @@ constexpr const char *kCalibrationAttrName = "qf.calibration";
 /// "" when the location has no name.
 std::string layerName(Location loc);
 
+/// The layer name of a weight quantize, as reports give it: the location
+/// name of the qf.matmul that takes it as rhs (else of the op itself), else
+/// the observed input's name without ".input", else "layer<N>" with N from
+/// `unnamed` (incremented). Walking a module's quantizes in order names them
+/// the same way every time.
+std::string weightLayerName(QuantizeOp op, unsigned &unnamed);
+
 /// The attribute qf-mark-quantizable sets on matmuls with constant weights:
 /// `false` for an excluded layer, or a dictionary {layer = "...",
 /// [bits = N], [group = G]} for a selected one.

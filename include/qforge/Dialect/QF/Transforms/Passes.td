@@ -129,6 +129,13 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
     candidates (`fp8`, `mxfp4`, `nvfp4`) the gain of the fp4 e2m1
     (multiplicative-noise) probe when the calibration measured one
     (`--sensitivity-float`), else the additive gain with a warning.
+    With `objective=measured` a candidate's error is read from `errors`, a
+    JSON file `{"layers": {NAME: {CANDIDATE: error, ...}, ...}}` keyed by
+    the layer name reports use and the candidate as written in
+    `candidates`: the output error measured with only that layer quantized
+    that way (and rounded as it will be), which `qforge quantize
+    --alloc-objective measured` measures; the allocation then needs no
+    propagation model at all, only additivity across layers.
     Quantizes of the same constant to the same scheme are tied: they get
     the same candidate.
 
@@ -150,9 +157,11 @@ def QFAllocateBitsPass : Pass<"qf-allocate-bits", "ModuleOp"> {
                "3o:f16); binary, ternary; or fp8, mxfp4, nvfp4 (default "
                "2,3,4,8)">,
     Option<"objective", "objective", "std::string", "\"local\"",
-           "Error to minimize: local (the weights' squared error) or propagated (predicted output error; needs gains)">,
+           "Error to minimize: local (the weights' squared error), propagated (predicted output error; needs gains) or measured (the output error measured with each layer alone quantized each way, from errors=FILE)">,
     Option<"rounding", "rounding", "std::string", "\"rtn\"",
            "How each integer candidate is rounded to measure its error with objective=propagated: rtn (round to nearest, the default) or gptq (GPTQ with the layer's Hessian, as -qf-round=method=gptq will round; slower)">,
+    Option<"errors", "errors", "std::string", "\"\"",
+           "With objective=measured: a JSON file {\"layers\": {NAME: {CANDIDATE: error}}} of measured output errors (qforge quantize --alloc-objective measured writes it)">,
     Option<"metric", "metric", "std::string", "\"mse\"",
            "With objective=propagated, the output error the gains measure: mse (squared error of the first result, the default) or kl (KL divergence of its softmax over the last dimension)">
   ];
