@@ -177,6 +177,29 @@ static ParseResult parseElementFormat(AsmParser &parser, Type &type) {
   return success();
 }
 
+/// Parses `= NAME`, NAME one of `values` as qforge::toString spells them;
+/// otherwise an error "unknown WHAT 'NAME' (expected a, b or c)".
+template <typename Enum>
+static std::optional<Enum> parseNamedValue(AsmParser &parser,
+                                           ArrayRef<Enum> values,
+                                           StringRef what) {
+  StringRef name;
+  SMLoc loc;
+  if (parser.parseEqual() ||
+      (loc = parser.getCurrentLocation(), parser.parseKeyword(&name)))
+    return std::nullopt;
+  std::string expected;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (name == qforge::toString(values[i]))
+      return values[i];
+    expected += (i == 0 ? "" : i + 1 == values.size() ? " or " : ", ");
+    expected += qforge::toString(values[i]);
+  }
+  parser.emitError(loc, "unknown ")
+      << what << " '" << name << "' (expected " << expected << ")";
+  return std::nullopt;
+}
+
 Attribute SchemeAttr::parse(AsmParser &parser, Type) {
   MLIRContext *ctx = parser.getContext();
   SMLoc loc = parser.getCurrentLocation();
@@ -222,40 +245,24 @@ Attribute SchemeAttr::parse(AsmParser &parser, Type) {
       if (parser.parseEqual() || parser.parseType(scaleType))
         return {};
     } else if (key == "round") {
-      StringRef mode;
-      SMLoc modeLoc;
-      if (parser.parseEqual() ||
-          (modeLoc = parser.getCurrentLocation(), parser.parseKeyword(&mode)))
+      std::optional<qforge::RoundingMode> m = parseNamedValue(
+          parser,
+          ArrayRef<qforge::RoundingMode>{qforge::RoundingMode::NearestEven,
+                                         qforge::RoundingMode::NearestAway,
+                                         qforge::RoundingMode::TowardZero},
+          "rounding mode");
+      if (!m)
         return {};
-      std::optional<qforge::RoundingMode> m =
-          llvm::StringSwitch<std::optional<qforge::RoundingMode>>(mode)
-              .Case("nearest_even", qforge::RoundingMode::NearestEven)
-              .Case("nearest_away", qforge::RoundingMode::NearestAway)
-              .Case("toward_zero", qforge::RoundingMode::TowardZero)
-              .Default(std::nullopt);
-      if (!m) {
-        parser.emitError(modeLoc, "unknown rounding mode '")
-            << mode << "' (expected nearest_even, nearest_away or toward_zero)";
-        return {};
-      }
       rounding = *m;
     } else if (key == "grid") {
-      StringRef name;
-      SMLoc nameLoc;
-      if (parser.parseEqual() ||
-          (nameLoc = parser.getCurrentLocation(), parser.parseKeyword(&name)))
+      std::optional<qforge::IntegerGrid> g = parseNamedValue(
+          parser,
+          ArrayRef<qforge::IntegerGrid>{qforge::IntegerGrid::Full,
+                                        qforge::IntegerGrid::Narrow,
+                                        qforge::IntegerGrid::Odd},
+          "integer grid");
+      if (!g)
         return {};
-      std::optional<qforge::IntegerGrid> g =
-          llvm::StringSwitch<std::optional<qforge::IntegerGrid>>(name)
-              .Case("full", qforge::IntegerGrid::Full)
-              .Case("narrow", qforge::IntegerGrid::Narrow)
-              .Case("odd", qforge::IntegerGrid::Odd)
-              .Default(std::nullopt);
-      if (!g) {
-        parser.emitError(nameLoc, "unknown integer grid '")
-            << name << "' (expected full, narrow or odd)";
-        return {};
-      }
       grid = *g;
     } else {
       parser.emitError(keyLoc, "unknown scheme parameter '")
