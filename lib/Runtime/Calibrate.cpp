@@ -42,6 +42,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -902,16 +903,22 @@ std::vector<double> roundedObjectives(mlir::ModuleOp module) {
   return objectives;
 }
 
+/// --alloc-objective measured: the output error of each layer alone, by
+/// layer name and scheme (as reports print it).
+using MeasuredErrors = std::map<std::pair<std::string, std::string>, double>;
+
 /// The output error predicted from the rounding actually done: per layer
 /// the error the allocation measured for its choice ("alloc_error" with
 /// objective=measured: the output error of that layer alone, rounded that
 /// way), else gain x qf.round_error (with method=rtn the report's
 /// prediction already is that), added to `layers` as
-/// "predicted_rounded_output_error"; returns the sum, or nullopt when a
-/// layer has no gain or the layers do not match.
+/// "predicted_rounded_output_error"; a layer measured at its scheme
+/// (`measured`) is predicted by that measurement. Returns the sum, or
+/// nullopt when a layer has no gain or the layers do not match.
 std::optional<double> predictRounded(const std::string &method,
                                      mlir::ModuleOp module,
-                                     llvm::json::Array *layers) {
+                                     llvm::json::Array *layers,
+                                     const MeasuredErrors &measured) {
   if (!layers)
     return std::nullopt;
   std::vector<double> objectives = roundedObjectives(module);
@@ -930,6 +937,13 @@ std::optional<double> predictRounded(const std::string &method,
         value = *gain * objectives[i];
     if (entry->getString("alloc_objective") == llvm::StringRef("measured"))
       value = entry->getNumber("alloc_error");
+    std::optional<llvm::StringRef> name = entry->getString("layer"),
+                                   scheme = entry->getString("scheme");
+    if (name && scheme) {
+      auto it = measured.find({name->str(), scheme->str()});
+      if (it != measured.end())
+        value = it->second;
+    }
     if (!value)
       return std::nullopt;
     (*entry)["predicted_rounded_output_error"] = *value;
@@ -998,6 +1012,7 @@ llvm::Error measureCandidateErrors(const QuantizeOptions &options,
                                    QuantizeFn quantizeWith,
                                    const std::string &tablePath,
                                    const std::string &scratch,
+                                   MeasuredErrors &bySchemes,
                                    llvm::raw_ostream &err) {
   auto error = [](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
@@ -1065,6 +1080,8 @@ llvm::Error measureCandidateErrors(const QuantizeOptions &options,
         row = layers.getObject(key);
       }
       (*row)[std::string(candidate)] = (*alone)[i];
+      if (std::optional<llvm::StringRef> scheme = entry->getString("scheme"))
+        bySchemes[{key, scheme->str()}] = (*alone)[i];
     }
   }
   llvm::sys::fs::remove(scratch);
@@ -1083,12 +1100,14 @@ llvm::Error measureCandidateErrors(const QuantizeOptions &options,
 /// the quantized model and of each layer alone against the float model on
 /// the calibration data, and with evaluation data the quality of the float
 /// and quantized models (and of the --curve budgets). Writes report.json and
-/// report.html into `dir`.
+/// report.html into `dir`. Predictions use the errors `measured` for a
+/// layer and scheme where there is one (--alloc-objective measured).
 llvm::Error analyzeQuantized(const QuantizeOptions &options,
                              mlir::ModuleOp quantized,
                              const std::string &modelPath,
                              const std::string &reportPath,
                              const std::string &dir, QuantizeFn quantizeWith,
+                             const MeasuredErrors &measured,
                              llvm::raw_ostream &err) {
   auto error = [](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
@@ -1125,7 +1144,7 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
   };
 
   std::optional<double> predictedRounded =
-      predictRounded(options.method, quantized, layers);
+      predictRounded(options.method, quantized, layers, measured);
   if (total && predictedRounded)
     (*total)["predicted_rounded_output_error"] = *predictedRounded;
 
@@ -1258,7 +1277,7 @@ llvm::Error analyzeQuantized(const QuantizeOptions &options,
           curveBits = t->getNumber("average_bits_per_weight").value_or(0);
         curvePredicted = predictRounded(options.method,
                                         (*model)->getModule(),
-                                        o->getArray("layers"));
+                                        o->getArray("layers"), measured);
       }
       if (!baseline.empty()) {
         std::vector<float> outputs;
@@ -1431,8 +1450,10 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   if (calibrateModule(co, calOut, err) != 0)
     return 1;
 
-  // --alloc-objective measured: the table of measured errors.
+  // --alloc-objective measured: the table of measured errors, and the same
+  // by layer and scheme for the report's predictions.
   std::string measuredTable = (tmp + "/measured-errors.json").str();
+  MeasuredErrors measuredErrors;
   // The float model, quantized with a uniform width or under a budget.
   auto quantizeWith = [&](unsigned bits, double budget,
                           const std::string &objective,
@@ -1489,7 +1510,8 @@ int qforge::quantizeModel(const QuantizeOptions &options,
          "candidate");
     if (llvm::Error e =
             measureCandidateErrors(options, quantizeWith, measuredTable,
-                                   (tmp + "/candidate.json").str(), err))
+                                   (tmp + "/candidate.json").str(),
+                                   measuredErrors, err))
       return failWith(std::move(e));
   }
   auto loaded = quantizeWith(options.bits, options.budget,
@@ -1551,7 +1573,7 @@ int qforge::quantizeModel(const QuantizeOptions &options,
   step("measuring and evaluating for the report");
   if (llvm::Error e = analyzeQuantized(options, (*loaded)->getModule(), model,
                                        report, tmp.str().str(), quantizeWith,
-                                       err))
+                                       measuredErrors, err))
     return failWith(std::move(e));
   if (std::error_code ec = llvm::sys::fs::rename(tmp, options.outdir))
     return fail("cannot rename " + tmp.str().str() + " to " + options.outdir +
