@@ -980,10 +980,8 @@ std::optional<CurvePoint> parseCurvePoint(llvm::StringRef text) {
       p.label = "uniform " + std::to_string(p.bits);
       return p;
     }
-    // Any other candidate, checked by qf-allocate-bits.
-    if (rest.empty() || !llvm::isDigit(rest.front()) &&
-                            !rest.starts_with("binary") &&
-                            !rest.starts_with("ternary"))
+    // Any other allocation candidate.
+    if (!mlir::qf::isAllocationCandidate(rest))
       return std::nullopt;
     p.bits = 0;
     p.candidate = rest.str();
@@ -1395,6 +1393,12 @@ int qforge::quantizeModel(const QuantizeOptions &options,
     return fail("--eval-data and --eval-labels go together");
   if (!options.curve.empty() && options.evalData.empty())
     return fail("--curve needs --eval-data and --eval-labels");
+  for (const std::string &c : options.candidates)
+    if (!mlir::qf::isAllocationCandidate(c))
+      return fail("--candidates: '" + c +
+                  "' is not a candidate (a width 1..8 with an optional o or "
+                  "n grid suffix, g and a group size, :f16 or :bf16; "
+                  "binary, ternary; fp8, mxfp4, nvfp4)");
   for (const std::string &c : options.curve)
     if (!parseCurvePoint(c))
       return fail("--curve: '" + c + "' is not a budget (B), local:B or "

@@ -39,4 +39,10 @@
 // ALLOC: qforge quantize: error: --alloc-rounding must be rtn or gptq, got 'best'
 // RUN: not qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --alloc-metric nll -o %t/bad 2>&1 | FileCheck %s --check-prefix=METRIC
 // METRIC: qforge quantize: error: --alloc-metric must be mse or kl, got 'nll'
+// Candidates are checked before anything runs, in --candidates and in
+// --curve uniform points.
+// RUN: not qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --budget 3 --candidates 2,3x -o %t/bad 2>&1 | FileCheck %s --check-prefix=CAND
+// CAND: qforge quantize: error: --candidates: '3x' is not a candidate (a width 1..8 with an optional o or n grid suffix, g and a group size, :f16 or :bf16; binary, ternary; fp8, mxfp4, nvfp4)
+// RUN: not qforge quantize %qforge_src_root/examples/models/fashion_mlp.onnx --calib %t/fm/calib_x.npy --eval-data %t/fm/calib_x.npy --eval-labels %t/fm/calib_y.npy --curve u3o:f8 -o %t/bad 2>&1 | FileCheck %s --check-prefix=CURVE-CAND
+// CURVE-CAND: qforge quantize: error: --curve: 'u3o:f8' is not a budget (B), local:B or uniform
 // RUN: test ! -e %t/bad

@@ -349,7 +349,8 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
       std::vector<qforge::Candidate> row;
       std::vector<qforge::Scheme> rowSchemes;
       int64_t kAxis = groupableAxis(layer.op.getResult());
-      for (const CandidateSpec &spec : specs) {
+      for (size_t specIndex = 0; specIndex < specs.size(); ++specIndex) {
+        const CandidateSpec &spec = specs[specIndex];
         qforge::TensorDesc candidate = desc;
         candidate.scheme.bits = spec.bits;
         if (spec.group > 0) {
@@ -400,12 +401,12 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
         double candidateError = rounded->objective;
         if (measured) {
           std::optional<double> e =
-              layer.measuredErrors->getNumber(candidateTexts[&spec - &specs[0]]);
+              layer.measuredErrors->getNumber(candidateTexts[specIndex]);
           if (!e || !(*e >= 0) || !std::isfinite(*e)) {
             layer.op.emitError()
                 << "qf-allocate-bits: " << errors
                 << " has no measured error (a number >= 0) for candidate '"
-                << candidateTexts[&spec - &specs[0]] << "' of layer '"
+                << candidateTexts[specIndex] << "' of layer '"
                 << layer.name << "'";
             return signalPassFailure();
           }
@@ -510,3 +511,7 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
   }
 };
 } // namespace
+
+bool mlir::qf::isAllocationCandidate(llvm::StringRef text) {
+  return parseCandidate(text).has_value();
+}
