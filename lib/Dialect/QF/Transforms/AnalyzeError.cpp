@@ -113,12 +113,18 @@ struct AnalyzeErrorPass : qf::impl::QFAnalyzeErrorPassBase<AnalyzeErrorPass> {
         if (objective) {
           entry["objective"] = *objective;
           rs << ", tr(ΔW H ΔWᵀ) = " << llvm::format("%.4g", *objective);
+          // The noise model of the format, as qf-allocate-bits prices it:
+          // float formats take the multiplicative (fp4 probe) gain when
+          // the calibration measured one.
+          double gain = !scheme.isInteger() && stats->gainMult >= 0
+                            ? stats->gainMult
+                            : stats->gain;
           if (stats->gain >= 0) {
-            double contribution = stats->gain * *objective;
-            entry["gain"] = stats->gain;
+            double contribution = gain * *objective;
+            entry["gain"] = gain;
             entry["predicted_output_error"] = contribution;
             predicted += contribution;
-            rs << ", gain " << llvm::format("%.4g", stats->gain)
+            rs << ", gain " << llvm::format("%.4g", gain)
                << ", predicted output error "
                << llvm::format("%.4g", contribution);
           } else {

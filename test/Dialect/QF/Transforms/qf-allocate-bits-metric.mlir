@@ -28,6 +28,10 @@
 // RUN: qforge-opt %t/q-int.mlir -qf-allocate-bits="budget=20 objective=propagated candidates=fp8" -o %t/fp8-int.mlir 2>&1 | FileCheck %s --check-prefix=WARN
 // RUN: %python %S/Inputs/check_alloc_gains.py %t/q.mlir %t/fp8-int.mlir %t/fp8.mlir gain_mult gain | FileCheck %s --check-prefix=MULT
 // MULT: 2 layers priced with gain_mult / gain
+// -qf-analyze-error predicts float-format layers with the same gain.
+// RUN: qforge-opt %t/fp8.mlir -qf-analyze-error=report=%t/fp8.json -o /dev/null 2>/dev/null
+// RUN: %python -c "import json, re; g = [float(v) for v in re.findall(r'gain_mult = ([0-9.eE+-]+) : f64', open('%t/q.mlir').read())]; r = json.load(open('%t/fp8.json')); print([l['scheme'] for l in r['layers']], [abs(l['gain'] - x) <= 1e-12 * x for l, x in zip(r['layers'], g)])" | FileCheck %s --check-prefix=ANALYZE
+// ANALYZE: ['#qf.scheme<f8E4M3FN, axis = 1>', '#qf.scheme<f8E4M3FN, axis = 1>'] [True, True]
 // WARN: warning: qf-allocate-bits: float-format candidates are priced with the additive-noise gain: the calibration has no multiplicative (fp4 probe) gain; calibrate with --sensitivity-float
 //
 // Errors: an unknown metric; metric=kl on a calibration without KL gains
