@@ -983,7 +983,6 @@ std::optional<CurvePoint> parseCurvePoint(llvm::StringRef text) {
     // Any other allocation candidate.
     if (!mlir::qf::isAllocationCandidate(rest))
       return std::nullopt;
-    p.bits = 0;
     p.candidate = rest.str();
     p.budget = kUnboundedBudget;
     p.objective = "local";
