@@ -1,42 +1,69 @@
 #!/usr/bin/env bash
 # The CUDA check in two halves (issue 9).
 #   scripts/gpu-check.sh build DIR [BUILD]  on the build machine: compiles
-#       int8 GEMMs ahead of time for CUDA (host object + embedded sm_90
-#       cubin, linked with qforge's CUDA runtime: no MLIR at run time) and
-#       for x86, whose outputs are the expected results.
+#       integer GEMMs (8- and 4-bit weights) ahead of time for CUDA (host
+#       object + embedded sm_90 cubin, linked with qforge's CUDA runtime: no
+#       MLIR at run time) and for x86, whose outputs are the expected results.
 #   scripts/gpu-check.sh run DIR            on the GPU machine: runs them,
-#       compares bit for bit, times the CUDA build and torch._int_mm (cuBLASLt
-#       int8) on the same shapes, prints a summary.
+#       compares bit for bit, times the CUDA kernels (events) and
+#       torch._int_mm (cuBLASLt int8) on the same shapes, prints a summary.
 set -euo pipefail
 
 mode=${1:?usage: gpu-check.sh build DIR [BUILD] | run DIR}
 dir=${2:?usage: gpu-check.sh build DIR [BUILD] | run DIR}
 here="$(cd "$(dirname "$0")/.." && pwd)"
-# name M N K activations result weight-scales; the last one is the
-# benchmark shape. Odd M, a GEMV (M = 1), both activation formats (i8 per
-# row; u8 per tensor with a zero point), raw i32 sums and scaled f32
-# results, per-channel and per-tensor weight scales.
-cases=("s8_small 33 80 100 s i32 channel" "u8_small 7 48 64 u i32 channel"
-       "u8_f32 5 32 36 u f32 tensor" "s8_gemv 1 16 4 s f32 channel"
-       "s8_mid 128 256 512 s i32 channel" "bench 1024 2048 2048 s i32 channel")
+# name M N K activations result weight-scales weight-bits. dp4a cases: odd
+# M, a GEMV (M = 1), K % 16 != 0, both activation formats (i8 per row; u8
+# per tensor with a zero point), raw i32 sums and scaled f32 results,
+# per-channel and per-tensor weight scales. Tensor-core cases (M >= 16,
+# K % 16 == 0): whole tiles, tails in M, N and K, u8 activations, 4-bit
+# weights (nibble-packed, unpacked in registers).
+cases=("s8_small 33 80 100 s i32 channel 8" "u8_small 7 48 64 u i32 channel 8"
+       "u8_f32 5 32 36 u f32 tensor 8" "s8_gemv 1 16 4 s f32 channel 8"
+       "w4_gemv 1 64 64 s i32 channel 4"
+       "mma_s8_mid 128 256 512 s i32 channel 8"
+       "mma_s8_tails 200 144 208 s i32 channel 8"
+       "mma_u8_tails 77 272 112 u i32 channel 8"
+       "mma_u8_f32 64 96 96 u f32 tensor 8"
+       "mma_w4_s8 130 160 176 s i32 channel 4"
+       "mma_w4_u8_f32 48 64 80 u f32 channel 4")
+# Benchmarks (name M N K weight-bits; i8 activations): no expected outputs
+# (the tensor-core cases above check the same kernels).
+benches=("bench_w8 4096 4096 4096 8" "bench_w4 4096 4096 4096 4"
+         "bench_w4_m32 32 4096 4096 4")
+
+# build_case NAME M N K SIGN RESULT WSCALE WBITS [x86]: the CUDA executable
+# and, with x86, the expected output.
+build_case() {
+  local name=$1 m=$2 n=$3 k=$4 sign=$5 result=$6 wscale=$7 wbits=$8 x86=${9:-}
+  python3 "$here/examples/cuda-check/gen.py" "$m" "$n" "$k" "$sign" "$result" "$wscale" "$wbits" > "$dir/$name.mlir"
+  "$build/bin/qforge-translate" "$dir/$name.mlir" --emit=header -o "$dir/gemm.h"
+  "$build/bin/qforge-translate" "$dir/$name.mlir" --emit=object --target=cuda --chip=sm_90 -o "$dir/$name-cuda.o"
+  local flags=(-O2 -I"$dir" -DM="$m" -DN="$n" -DK="$k")
+  [ "$result" = f32 ] && flags+=(-DRESULT_F32)
+  c++ "${flags[@]}" -DCUDA_TIMING -x c "$here/examples/cuda-check/main.c" -x none "$dir/$name-cuda.o" \
+    "$build/lib/Runtime/libQForgeRuntimeCUDA.a" -ldl -lm -o "$dir/$name-cuda"
+  if [ -n "$x86" ]; then
+    "$build/bin/qforge-translate" "$dir/$name.mlir" --emit=object --cpu=x86-64-v3 -o "$dir/$name-x86.o"
+    cc "${flags[@]}" "$here/examples/cuda-check/main.c" "$dir/$name-x86.o" -lm -o "$dir/$name-x86"
+    "$dir/$name-x86" "$dir/$name.expected"
+    rm -f "$dir/$name-x86.o" "$dir/$name-x86"
+  fi
+  rm -f "$dir/$name.mlir" "$dir/$name-cuda.o"
+}
 
 if [ "$mode" = build ]; then
   build="$(cd "${3:-$here/build}" && pwd)"
   mkdir -p "$dir"
   for c in "${cases[@]}"; do
-    read -r name m n k sign result wscale <<<"$c"
-    echo "building $name ($m x $n x $k, $sign, $result, $wscale)"
-    python3 "$here/examples/cuda-check/gen.py" "$m" "$n" "$k" "$sign" "$result" "$wscale" > "$dir/$name.mlir"
-    "$build/bin/qforge-translate" "$dir/$name.mlir" --emit=header -o "$dir/gemm.h"
-    "$build/bin/qforge-translate" "$dir/$name.mlir" --emit=object --cpu=x86-64-v3 -o "$dir/$name-x86.o"
-    "$build/bin/qforge-translate" "$dir/$name.mlir" --emit=object --target=cuda --chip=sm_90 -o "$dir/$name-cuda.o"
-    flags=(-O2 -I"$dir" -DM="$m" -DN="$n" -DK="$k")
-    [ "$result" = f32 ] && flags+=(-DRESULT_F32)
-    cc "${flags[@]}" "$here/examples/cuda-check/main.c" "$dir/$name-x86.o" -lm -o "$dir/$name-x86"
-    c++ "${flags[@]}" -x c "$here/examples/cuda-check/main.c" -x none "$dir/$name-cuda.o" \
-      "$build/lib/Runtime/libQForgeRuntimeCUDA.a" -ldl -lm -o "$dir/$name-cuda"
-    "$dir/$name-x86" "$dir/$name.expected"
-    rm -f "$dir/$name.mlir" "$dir/$name-x86.o" "$dir/$name-cuda.o" "$dir/$name-x86"
+    read -r name m n k sign result wscale wbits <<<"$c"
+    echo "building $name ($m x $n x $k, $sign, $result, $wscale, w$wbits)"
+    build_case "$name" "$m" "$n" "$k" "$sign" "$result" "$wscale" "$wbits" x86
+  done
+  for c in "${benches[@]}"; do
+    read -r name m n k wbits <<<"$c"
+    echo "building $name ($m x $n x $k, w$wbits)"
+    build_case "$name" "$m" "$n" "$k" s i32 channel "$wbits"
   done
   cp "$0" "$dir/gpu-check.sh"
   echo "built into $dir ($(du -sh "$dir" | cut -f1))"
@@ -48,28 +75,39 @@ cd "$dir"
 status=0
 echo "== qforge CUDA check on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || echo 'unknown GPU')"
 for c in "${cases[@]}"; do
-  read -r name m n k sign result wscale <<<"$c"
+  read -r name m n k sign result wscale wbits <<<"$c"
   if ./"$name-cuda" "$name.out" && cmp -s "$name.out" "$name.expected"; then
-    echo "PASS $name ($m x $n x $k, $sign, $result, $wscale): bit-exact with the x86 reference build"
+    echo "PASS $name ($m x $n x $k, $sign, $result, $wscale, w$wbits): bit-exact with the x86 reference build"
   else
-    echo "FAIL $name ($m x $n x $k, $sign, $result, $wscale)"
+    echo "FAIL $name ($m x $n x $k, $sign, $result, $wscale, w$wbits)"
     status=1
   fi
 done
-read -r _ m n k _ _ _ <<<"${cases[${#cases[@]}-1]}"
-./bench-cuda --bench 20
-python3 - "$m" "$n" "$k" <<'PY' || echo "torch comparison unavailable"
+echo "== benchmarks (qforge: i8 activations per row, weights per channel)"
+for c in "${benches[@]}"; do
+  read -r name m n k wbits <<<"$c"
+  echo "-- $name (w$wbits)"
+  ./"$name-cuda" --bench 20 || status=1
+done
+echo "== torch._int_mm (cuBLASLt int8, operands already on the GPU)"
+shapes=$(for c in "${benches[@]}"; do read -r _ m n k _ <<<"$c"; echo "$m,$n,$k"; done | sort -u)
+python3 - $shapes <<'PY' || echo "torch comparison unavailable"
 import sys, torch
-m, n, k = map(int, sys.argv[1:4])
-a = torch.randint(-128, 127, (m, k), dtype=torch.int8, device="cuda")
-b = torch.randint(-128, 127, (k, n), dtype=torch.int8, device="cuda")
-for _ in range(3): torch._int_mm(a, b)
-torch.cuda.synchronize()
-s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-s.record()
-for _ in range(20): torch._int_mm(a, b)
-e.record(); torch.cuda.synchronize()
-ms = s.elapsed_time(e) / 20
-print("torch._int_mm %dx%dx%d: %.3f ms per call (kernel only, operands on the GPU), %.1f GOPS" % (m, n, k, ms, 2 * m * n * k / (ms * 1e6)))
+for shape in sys.argv[1:]:
+    m, n, k = map(int, shape.split(","))
+    a = torch.randint(-128, 127, (m, k), dtype=torch.int8, device="cuda")
+    # B as K x N row-major, and as the transpose of N x K rows (qforge's
+    # weight layout, cuBLASLt's preferred int8 "TN" form).
+    for layout, b in (("B row-major", torch.randint(-128, 127, (k, n), dtype=torch.int8, device="cuda")),
+                      ("B = W^T, W N x K", torch.randint(-128, 127, (n, k), dtype=torch.int8, device="cuda").t())):
+        for _ in range(5): torch._int_mm(a, b)
+        torch.cuda.synchronize()
+        s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        s.record()
+        for _ in range(50): torch._int_mm(a, b)
+        e.record(); torch.cuda.synchronize()
+        ms = s.elapsed_time(e) / 50
+        print("torch._int_mm %dx%dx%d (%s): %.4f ms per call, %.1f GOPS" % (m, n, k, layout, ms, 2 * m * n * k / (ms * 1e6)))
+print("torch", torch.__version__, "CUDA", torch.version.cuda)
 PY
 exit $status

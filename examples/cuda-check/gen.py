@@ -4,9 +4,10 @@ x is quantized per row at run time (i8, or u8 with zero points when SIGN is
 u); the N x K weights are constants (integers in [-127, 127], so each
 quantizes exactly with scale 1... up to the per-channel absmax). The raw
 integer accumulators are returned, so every backend must agree bit for bit.
-usage: gen.py M N K s|u [i32|f32] [channel|tensor] > gemm.mlir
+usage: gen.py M N K s|u [i32|f32] [channel|tensor] [8|4] > gemm.mlir
 (f32: the scaled float result, computed by the host epilogue; tensor: one
-weight scale for the whole matrix instead of one per output channel)
+weight scale for the whole matrix instead of one per output channel; 4:
+4-bit weights, integers in [-7, 7])
 """
 import random
 import struct
@@ -16,11 +17,13 @@ m, n, k = map(int, sys.argv[1:4])
 sign = sys.argv[4]
 result = sys.argv[5] if len(sys.argv) > 5 else "i32"
 wscale = sys.argv[6] if len(sys.argv) > 6 else "channel"
+wbits = int(sys.argv[7]) if len(sys.argv) > 7 else 8
+wmax = 2 ** (wbits - 1) - 1
 rng = random.Random(m * 1000003 + n * 101 + k)
-w = struct.pack("<%df" % (n * k), *[float(rng.randint(-127, 127)) for _ in range(n * k)])
+w = struct.pack("<%df" % (n * k), *[float(rng.randint(-wmax, wmax)) for _ in range(n * k)])
 scheme = "i8, axis = 0" if sign == "s" else "u8, asym"
 a = "!qf.qtensor<%dx%dxf32, #qf.scheme<%s>>" % (m, k, scheme)
-wt = "!qf.qtensor<%dx%dxf32, #qf.scheme<%s>>" % (n, k, "i8, axis = 0" if wscale == "channel" else "i8")
+wt = "!qf.qtensor<%dx%dxf32, #qf.scheme<i%d%s>>" % (n, k, wbits, ", axis = 0" if wscale == "channel" else "")
 print(("""func.func @gemm(%%x: tensor<%dx%dxf32>) -> tensor<%dx%dxi32> {
   %%wf = arith.constant dense<"0x%s"> : tensor<%dx%dxf32>
   %%w = qf.quantize %%wf : tensor<%dx%dxf32> -> %s

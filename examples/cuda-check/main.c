@@ -23,6 +23,12 @@ typedef qforge_memref_2d_i32 y_memref;
 #endif
 static result_t y[M * N];
 
+#ifdef CUDA_TIMING
+/* qforge's CUDA runtime: kernel time measured with events. */
+void qforgeCudaTimeKernels(int enable);
+double qforgeCudaKernelMs(void);
+#endif
+
 int main(int argc, char **argv) {
   uint32_t state = 12345u;
   for (int i = 0; i < M * K; ++i) {
@@ -48,6 +54,15 @@ int main(int argc, char **argv) {
     printf("gemm %dx%dx%d: best %.3f ms, mean %.3f ms per call "
            "(host quantization + copies + kernel), %.1f GOPS\n",
            M, N, K, best, total / reps, 2.0 * M * N * K / (best * 1e6));
+#ifdef CUDA_TIMING
+    qforgeCudaTimeKernels(1);
+    for (int r = 0; r < reps; ++r)
+      _mlir_ciface_gemm(&xm, &ym);
+    double kernel = qforgeCudaKernelMs() / reps;
+    qforgeCudaTimeKernels(0);
+    printf("gemm %dx%dx%d: kernel %.4f ms per call (CUDA events), %.1f GOPS\n",
+           M, N, K, kernel, 2.0 * M * N * K / (kernel * 1e6));
+#endif
     return 0;
   }
   if (argc != 2) {

@@ -37,6 +37,7 @@
 using namespace mlir;
 using namespace mlir::qf;
 using mlir::qf::detail::BlobCodec;
+using mlir::qf::detail::CUDAKernelVariant;
 using mlir::qf::detail::DecodedScales;
 using mlir::qf::detail::Int8Kernel;
 
@@ -70,6 +71,23 @@ mlir::qf::detail::constantWeights(MatmulOp op,
   if (!w)
     return rewriter.notifyMatchFailure(op, "invalid weight blob");
   return std::move(*w);
+}
+
+std::vector<int8_t>
+mlir::qf::detail::packNibblesForMMA(const std::vector<int8_t> &rowsNxK,
+                                    int64_t n, int64_t k) {
+  int64_t rowBytes = (k + 31) / 32 * 16;
+  std::vector<int8_t> out(size_t(n * rowBytes), 0);
+  auto code = [&](int64_t row, int64_t kk) -> uint8_t {
+    return kk < k ? uint8_t(rowsNxK[size_t(row * k + kk)]) & 0xF : 0;
+  };
+  for (int64_t row = 0; row < n; ++row)
+    for (int64_t byte = 0; byte < rowBytes; ++byte) {
+      int64_t kk = byte / 16 * 32 + byte % 16;
+      out[size_t(row * rowBytes + byte)] =
+          int8_t(code(row, kk) | code(row, kk + 16) << 4);
+    }
+  return out;
 }
 
 namespace {
@@ -124,24 +142,28 @@ func::FuncOp getOrDeclareVNNIKernel(ModuleOp module, int64_t m, int64_t n,
       kX86KernelAttr, {m, n, k, flipSign ? 1 : 0});
 }
 
-/// The CUDA kernel host stub C[M, N] (i32) = A[M, K] . W[N, K]^T with dp4a
-/// (A signed or unsigned bytes as given).
+/// The CUDA kernel host stub C[M, N] (i32) = A[M, K] . W[N, K]^T (A signed
+/// or unsigned bytes as given; W `wBytes` bytes in the layout of `variant`).
 func::FuncOp getOrDeclareCUDAKernel(ModuleOp module, int64_t m, int64_t n,
-                                    int64_t k, bool signedA) {
+                                    int64_t k, bool signedA,
+                                    CUDAKernelVariant variant,
+                                    int64_t wBytes) {
   Builder b(module.getContext());
+  static const char *const suffix[] = {"", "_mma", "_mma_w4"};
   std::string name = "__qf_cuda_gemm_" + std::to_string(m) + "x" +
                      std::to_string(n) + "x" + std::to_string(k) +
-                     (signedA ? "_s8" : "_u8");
+                     (signedA ? "_s8" : "_u8") + suffix[int64_t(variant)];
   return qf::detail::getOrDeclareKernel(
       module, name,
       {MemRefType::get({m, k}, b.getI8Type()),
-       MemRefType::get({n * k}, b.getI8Type()),
+       MemRefType::get({wBytes}, b.getI8Type()),
        MemRefType::get({m, n}, b.getI32Type())},
-      kCUDAKernelAttr, {m, n, k, signedA ? 1 : 0});
+      kCUDAKernelAttr, {m, n, k, signedA ? 1 : 0, int64_t(variant)});
 }
 
-/// qf.matmul with 8-bit integer activations and constant, symmetric 8-bit
-/// weights (per tensor or per column) -> a kernel call + epilogue.
+/// qf.matmul with 8-bit integer activations and constant, symmetric integer
+/// weights (per tensor or per column; 8-bit for x86, any width whose values
+/// fit i8 for CUDA) -> a kernel call + epilogue.
 struct LowerInt8Matmul : OpConversionPattern<MatmulOp> {
   LowerInt8Matmul(const TypeConverter &converter, MLIRContext *ctx,
                   Int8Kernel kind, PatternBenefit benefit)
@@ -161,11 +183,15 @@ struct LowerInt8Matmul : OpConversionPattern<MatmulOp> {
         lhsType.getLayout())
       return rewriter.notifyMatchFailure(op, "activations are not 8-bit "
                                              "integer codes, packed");
-    if (rs.format != qforge::ElementFormat::SInt || rs.bits != 8 ||
-        !rs.valuesFitWidth() ||
+    bool cuda = kind != Int8Kernel::X86VNNI;
+    if (rs.format != qforge::ElementFormat::SInt ||
+        (cuda ? rs.bits > 8 : rs.bits != 8) || !rs.valuesFitWidth() ||
         rs.asymmetric || rs.isPerGroup() || rhsType.getLayout())
       return rewriter.notifyMatchFailure(
-          op, "weights are not symmetric i8 per tensor / per column, packed");
+          op, cuda ? "weights are not symmetric signed integers of at most 8 "
+                     "bits per tensor / per column, packed"
+                   : "weights are not symmetric i8 per tensor / per column, "
+                     "packed");
     if (!op.getAccType().isInteger(32))
       return rewriter.notifyMatchFailure(op, "accumulator is not i32");
     int64_t m = lhsType.getShape()[0], k = lhsType.getShape()[1];
@@ -180,6 +206,15 @@ struct LowerInt8Matmul : OpConversionPattern<MatmulOp> {
     if (failed(w))
       return failure();
     PackedWeights packed = packWeights(*w, n, k, op.getTransposeRhs(), kind);
+    // CUDA: tensor cores (mma.sync m16n8k32) where the shape allows (at
+    // least one 16-row tile; 16-byte rows for cp.async), with 4-bit weights
+    // kept as nibbles and unpacked in registers; dp4a elsewhere.
+    CUDAKernelVariant variant = CUDAKernelVariant::DP4A;
+    if (kind == Int8Kernel::CUDAMMA && m >= 16 && k % 16 == 0)
+      variant = rs.bits <= 4 ? CUDAKernelVariant::MMAW4
+                             : CUDAKernelVariant::MMAW8;
+    if (variant == CUDAKernelVariant::MMAW4)
+      packed.blocks = qf::detail::packNibblesForMMA(packed.blocks, n, k);
 
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     MLIRContext *ctx = b.getContext();
@@ -187,8 +222,13 @@ struct LowerInt8Matmul : OpConversionPattern<MatmulOp> {
     // vpdpbusd multiplies unsigned by signed bytes: signed activations are
     // shifted by 128 (xor in the kernel) and corrected in the epilogue.
     // dp4a takes signed or unsigned bytes as they are.
+    // mma.sync takes signed bytes here: the tensor-core kernels flip
+    // unsigned activations to signed (xor 0x80, i.e. minus 128).
     bool signedA = ls.format == qforge::ElementFormat::SInt;
     bool flip = kind == Int8Kernel::X86VNNI && signedA;
+    int32_t shift = flip ? 128 : 0;
+    if (variant != CUDAKernelVariant::DP4A && !signedA)
+      shift = -128;
 
     // Activations: the codes section of the blob is the M x K byte matrix.
     Value blob = adaptor.getLhs();
@@ -200,7 +240,8 @@ struct LowerInt8Matmul : OpConversionPattern<MatmulOp> {
     Value a = tensor::ExpandShapeOp::create(
         b, RankedTensorType::get({m, k}, i8), codes,
         SmallVector<ReassociationIndices>{{0, 1}});
-    auto wType = RankedTensorType::get({n * k}, i8);
+    int64_t wBytes = int64_t(packed.blocks.size());
+    auto wType = RankedTensorType::get({wBytes}, i8);
     Value wp = arith::ConstantOp::create(
         b, wType,
         DenseElementsAttr::get(wType, ArrayRef<int8_t>(packed.blocks)));
@@ -212,10 +253,11 @@ struct LowerInt8Matmul : OpConversionPattern<MatmulOp> {
       OpBuilder::InsertionGuard guard(rewriter);
       kernel = kind == Int8Kernel::X86VNNI
                    ? getOrDeclareVNNIKernel(module, m, n, k, flip)
-                   : getOrDeclareCUDAKernel(module, m, n, k, signedA);
+                   : getOrDeclareCUDAKernel(module, m, n, k, signedA,
+                                            variant, wBytes);
     }
     auto aMem = MemRefType::get({m, k}, i8);
-    auto wMem = MemRefType::get({n * k}, i8);
+    auto wMem = MemRefType::get({wBytes}, i8);
     auto cMem = MemRefType::get({m, n}, i32);
     Value aBuf = bufferization::ToBufferOp::create(b, aMem, a, /*readOnly=*/true);
     Value wBuf = bufferization::ToBufferOp::create(b, wMem, wp, /*readOnly=*/true);
@@ -242,7 +284,6 @@ struct LowerInt8Matmul : OpConversionPattern<MatmulOp> {
     Type resultElem = op.getResult().getType().getElementType();
     bool rawResult = isa<IntegerType>(resultElem);
     auto outType = RankedTensorType::get({m, n}, rawResult ? i32 : f32);
-    int32_t shift = flip ? 128 : 0;
     auto epilogue = linalg::GenericOp::create(
         b, outType, ValueRange{raw, sums, s.zeroPoints, s.scales, colScales},
         ValueRange{tensor::EmptyOp::create(b, ArrayRef<int64_t>{m, n},

@@ -20,12 +20,29 @@ namespace mlir::qf::detail {
 FailureOr<qforge::QuantizedTensor>
 constantWeights(MatmulOp op, ConversionPatternRewriter &rewriter);
 
-/// The kernel an eligible int8 qf.matmul is lowered to.
-enum class Int8Kernel { X86VNNI, CUDADP4A };
+/// The kernel an eligible int8 qf.matmul is lowered to. CUDAMMA uses tensor
+/// cores where the shape allows (M >= 16, K % 16 == 0) and dp4a elsewhere.
+enum class Int8Kernel { X86VNNI, CUDADP4A, CUDAMMA };
+
+/// The CUDA kernel variants (the last entry of a `qf.cuda_kernel` shape).
+enum class CUDAKernelVariant : int64_t {
+  DP4A = 0,  ///< one thread per output, W as N x K int8 rows
+  MMAW8 = 1, ///< mma.sync m16n8k32, W as N x K int8 rows
+  MMAW4 = 2, ///< mma.sync m16n8k32, W as N x K/2 nibble-packed rows
+};
+
+/// Nibble-packed weight layout of CUDAKernelVariant::MMAW4: row n holds
+/// roundUp(K, 32) / 2 bytes; byte 16 c + 4 t + j has the code of k =
+/// 32 c + 4 t + j in its low nibble and of k + 16 in its high nibble (t in
+/// 0..3, j in 0..3), so one 32-bit word unpacks into the two registers of an
+/// mma.sync m16n8k32 B fragment. Codes past K are 0.
+std::vector<int8_t> packNibblesForMMA(const std::vector<int8_t> &rowsNxK,
+                                      int64_t n, int64_t k);
 
 /// Adds the pattern that lowers qf.matmul with 8-bit integer activations
-/// and constant symmetric i8 weights (K % 4 == 0, N % 16 == 0, acc(i32)) to
-/// a `kind` kernel call and an epilogue (Int8Matmul.cpp).
+/// and constant symmetric integer weights (K % 4 == 0, N % 16 == 0,
+/// acc(i32); i8 for x86, values that fit i8 for CUDA) to a `kind` kernel
+/// call and an epilogue (Int8Matmul.cpp).
 void populateInt8MatmulKernelPatterns(const TypeConverter &converter,
                                       RewritePatternSet &patterns,
                                       Int8Kernel kind, PatternBenefit benefit);

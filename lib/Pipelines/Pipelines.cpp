@@ -103,7 +103,14 @@ bool qforge::cpuHasAVX512VNNI(llvm::StringRef cpu) {
 void qforge::buildLowerToNVVMPipeline(OpPassManager &pm,
                                       const LowerToNVVMOptions &options) {
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(qf::createConvertQFToNVVMPass());
+  // mma.sync m16n8k32 on integers needs sm_80 or later.
+  qf::ConvertQFToNVVMPassOptions convert;
+  unsigned sm = 0;
+  convert.tensorCores = StringRef(options.chip).starts_with("sm_") &&
+                        !StringRef(options.chip).drop_front(3).take_while(
+                            llvm::isDigit).getAsInteger(10, sm) &&
+                        sm >= 80;
+  pm.addPass(qf::createConvertQFToNVVMPass(convert));
   pm.addPass(qf::createQFDecomposeAggregatesPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

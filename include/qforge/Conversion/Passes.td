@@ -117,16 +117,25 @@ def QFDecomposeAggregatesPass : Pass<"qf-decompose-aggregates", "ModuleOp"> {
 }
 
 def ConvertQFToNVVMPass : Pass<"convert-qf-to-nvvm", "ModuleOp"> {
-  let summary = "convert-qf-to-linalg plus CUDA (dp4a) kernels for int8 matmuls";
+  let summary = "convert-qf-to-linalg plus CUDA kernels (tensor cores, dp4a) "
+                "for integer matmuls";
   let description = [{
     Lowers like `convert-qf-to-linalg`, except that `qf.matmul` with 8-bit
     integer activations (per tensor or per row, any zero point), constant
-    symmetric i8 weights (per tensor or per column), `acc(i32)`, K a
-    multiple of 4 and N a multiple of 16 becomes a call to a CUDA kernel
-    stub (weights repacked at compile time to N x K rows) and a host
-    epilogue that is bit-exact with the reference lowering.
+    symmetric signed integer weights of 2 to 8 bits (per tensor or per
+    column; not the odd grid), `acc(i32)`, K a multiple of 4 and N a
+    multiple of 16 becomes a call to a CUDA kernel stub and a host epilogue
+    that is bit-exact with the reference lowering. With `tensor-cores` (the
+    default) and M >= 16, K % 16 == 0 the kernel uses `mma.sync` m16n8k32
+    (weights as N x K int8 rows, or nibble-packed when they have at most 4
+    bits); otherwise it is the dp4a kernel (N x K int8 rows).
     qf-define-cuda-kernels gives the stubs their bodies after bufferization.
   }];
+  let options = [
+    Option<"tensorCores", "tensor-cores", "bool", "true",
+           "Use the mma.sync (sm_80+) kernels where the shape allows; "
+           "false: dp4a only (sm_61+)">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::bufferization::BufferizationDialect",
                            "::mlir::func::FuncDialect",
@@ -140,15 +149,24 @@ def QFDefineCUDAKernelsPass : Pass<"qf-define-cuda-kernels", "ModuleOp"> {
   let summary = "Emit the CUDA kernels and host stubs declared by convert-qf-to-nvvm";
   let description = [{
     For every stub declared by convert-qf-to-nvvm (a `qf.cuda_kernel`
-    attribute): a dp4a kernel in `gpu.module @qf_cuda_kernels` (one thread
-    per output, `nvvm.dot.accumulate.4way` over K) and a host body that
-    allocates device buffers, copies, launches and copies back with async
-    gpu ops. Run after bufferization; the module becomes a GPU container.
+    attribute): a kernel in `gpu.module @qf_cuda_kernels` and a host body
+    that allocates device buffers, copies, launches and copies back with
+    async gpu ops. Run after bufferization; the module becomes a GPU
+    container. The kernels:
+      * dp4a: one thread per output, `nvvm.dot.accumulate.4way` over K;
+      * tensor cores: 128 x 128 output tiles per block of 8 warps (64 x 32
+        per warp), K in steps of 64 through two shared-memory stages filled
+        with `cp.async` (zero-filled past K, rows past M / N clamped),
+        fragments read with `ldmatrix`, `mma.sync` m16n8k32 s8 x s8 -> s32;
+        unsigned activations are flipped to signed (xor 0x80) in registers;
+        4-bit weights stay nibble-packed in global and shared memory and are
+        sign-extended in registers.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::NVVM::NVVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
 }

@@ -30,6 +30,12 @@ double timeMs(void (*fn)(void *), void *arg);
 } // namespace qforge::cuda
 
 extern "C" {
+/// Kernel timing for benchmarks: while enabled, every launch is bracketed by
+/// CUDA events on its stream and waited for, and its time is added to a
+/// total; enabling resets the total. qforgeCudaKernelMs returns it (ms).
+void qforgeCudaTimeKernels(int enable);
+double qforgeCudaKernelMs(void);
+
 void *mgpuModuleLoad(void *data, size_t size);
 void *mgpuModuleLoadJIT(void *data, int optLevel);
 void mgpuModuleUnload(void *module);

@@ -2,24 +2,33 @@
 //
 // Gives the CUDA kernel stubs declared by convert-qf-to-nvvm their bodies,
 // after bufferization: host code that copies the operands to the device,
-// launches a dp4a kernel (emitted into `gpu.module @qf_cuda_kernels`) and
-// copies the i32 sums back.
+// launches a kernel (emitted into `gpu.module @qf_cuda_kernels`) and copies
+// the i32 sums back. Two kernels:
 //
-// The kernel is the plain dp4a path: one thread per output, the K loop in
-// steps of 4 bytes (nvvm.dot.accumulate.4way). The tensor-core (mma.sync)
-// path is not written yet.
+//   * dp4a: one thread per output, the K loop in steps of 4 bytes
+//     (nvvm.dot.accumulate.4way); any shape the pattern accepts;
+//   * tensor cores (nvgpu ops, lowered to NVVM upstream): a block of 8
+//     warps computes a 128 x 128 tile of C, each warp 64 x 32 as 4 x 4
+//     mma.sync m16n8k32 tiles. K advances 64 at a time through two
+//     shared-memory stages: while one is read with ldmatrix, cp.async fills
+//     the other. Rows past M or N are clamped on load and not stored; K past
+//     its end is zero-filled by cp.async. 4-bit weights stay nibble-packed
+//     (Int8Matmul.h, packNibblesForMMA) and are sign-extended in registers.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Conversion/QFToNVVM/QFToNVVM.h"
 
 #include "../GPUHostStub.h"
+#include "../Int8Matmul.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -93,6 +102,242 @@ gpu::GPUFuncOp buildKernel(gpu::GPUModuleOp gpuModule, StringRef name,
   return func;
 }
 
+/// Tile of the tensor-core kernel: a block of kMMAThreads threads (8 warps
+/// as 2 x 4, 64 x 32 outputs each) computes kTileM x kTileN outputs, K in
+/// steps of kTileK.
+constexpr int64_t kTileM = 128, kTileN = 128, kTileK = 64, kMMAThreads = 256;
+/// Shared-memory rows are padded by 16 bytes so that the 8 rows one ldmatrix
+/// matrix reads fall in distinct banks.
+constexpr int64_t kSmemPad = 16;
+
+/// The tensor-core kernel C[row, col] = sum_k A[row, k] * W[col, k] with W
+/// as N x K int8 rows or (`w4`) nibble-packed rows (packNibblesForMMA).
+gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
+                              int64_t m, int64_t n, int64_t k, bool signedA,
+                              bool w4) {
+  MLIRContext *ctx = gpuModule.getContext();
+  OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
+  Location loc = gpuModule.getLoc();
+  Type i8 = mb.getI8Type(), i32 = mb.getI32Type();
+  // Bytes of one W row in global memory, and per K tile.
+  int64_t wRowBytes = w4 ? (k + 31) / 32 * 16 : k;
+  int64_t wTileBytes = w4 ? kTileK / 2 : kTileK;
+  auto shared = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto aSmemType = MemRefType::get({2, kTileM, kTileK + kSmemPad}, i8,
+                                   MemRefLayoutAttrInterface(), shared);
+  auto wSmemType = MemRefType::get({2, kTileN, wTileBytes + kSmemPad}, i8,
+                                   MemRefLayoutAttrInterface(), shared);
+  auto type = FunctionType::get(
+      ctx,
+      {MemRefType::get({m, k}, i8), MemRefType::get({n * wRowBytes}, i8),
+       MemRefType::get({m, n}, i32)},
+      {});
+  auto func = gpu::GPUFuncOp::create(mb, loc, name, type,
+                                     TypeRange{aSmemType, wSmemType});
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), mb.getUnitAttr());
+  // cp.async and ldmatrix need 16-byte aligned shared addresses.
+  for (unsigned i = 0; i < 2; ++i)
+    func.setWorkgroupAttributionAttr(i, LLVM::LLVMDialect::getAlignAttrName(),
+                                     mb.getI64IntegerAttr(16));
+  ImplicitLocOpBuilder b(loc, OpBuilder::atBlockBegin(&func.getBody().front()));
+  Value a = func.getArgument(0), w = func.getArgument(1),
+        c = func.getArgument(2);
+  Value sA = func.getWorkgroupAttributions()[0];
+  Value sW = func.getWorkgroupAttributions()[1];
+
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, v);
+  };
+  auto add = [&](Value x, Value y) -> Value {
+    return arith::AddIOp::create(b, x, y);
+  };
+  auto addc = [&](Value x, int64_t y) { return add(x, cst(y)); };
+  auto mulc = [&](Value x, int64_t y) -> Value {
+    return arith::MulIOp::create(b, x, cst(y));
+  };
+  auto divc = [&](Value x, int64_t y) -> Value {
+    return arith::DivUIOp::create(b, x, cst(y));
+  };
+  auto remc = [&](Value x, int64_t y) -> Value {
+    return arith::RemUIOp::create(b, x, cst(y));
+  };
+  auto minc = [&](Value x, int64_t y) -> Value {
+    return arith::MinUIOp::create(b, x, cst(y));
+  };
+  auto ltc = [&](Value x, int64_t y) -> Value {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, cst(y));
+  };
+
+  Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  Value lane = remc(tid, 32), warp = divc(tid, 32);
+  Value warpRow = mulc(divc(warp, 4), 64), warpCol = mulc(remc(warp, 4), 32);
+  Value tileRow = mulc(gpu::BlockIdOp::create(b, gpu::Dimension::y), kTileM);
+  Value tileCol = mulc(gpu::BlockIdOp::create(b, gpu::Dimension::x), kTileN);
+  Type token = nvgpu::DeviceAsyncTokenType::get(ctx);
+
+  // cp.async of 16 bytes from `src`[srcIndex] (only when `valid`, else 16
+  // zeros; the address is clamped to stay in bounds) to `dst`[dstIndices].
+  auto copy16 = [&](Value dst, ValueRange dstIndices, Value src,
+                    ValueRange srcIndices, Value valid) -> Value {
+    Value count = arith::SelectOp::create(b, valid, cst(16), cst(0));
+    return nvgpu::DeviceAsyncCopyOp::create(b, token, dst, dstIndices, src,
+                                            srcIndices, b.getIndexAttr(16),
+                                            count, b.getUnitAttr());
+  };
+  // Issues the copies of K tile `kt` into shared stage `stage`; one group.
+  auto loadTile = [&](Value stage, Value kt) -> Value {
+    SmallVector<Value> tokens;
+    constexpr int64_t aChunksPerRow = kTileK / 16;
+    for (int64_t i = 0; i < kTileM * aChunksPerRow / kMMAThreads; ++i) {
+      Value id = addc(tid, i * kMMAThreads);
+      Value r = divc(id, aChunksPerRow), ch = mulc(remc(id, aChunksPerRow), 16);
+      Value row = minc(add(tileRow, r), m - 1);
+      Value kk = add(mulc(kt, kTileK), ch);
+      Value valid = ltc(kk, k);
+      Value kkIn = arith::SelectOp::create(b, valid, kk, cst(0));
+      tokens.push_back(
+          copy16(sA, ValueRange{stage, r, ch}, a, ValueRange{row, kkIn}, valid));
+    }
+    int64_t wChunksPerRow = wTileBytes / 16;
+    for (int64_t i = 0; i < kTileN * wChunksPerRow / kMMAThreads; ++i) {
+      Value id = addc(tid, i * kMMAThreads);
+      Value r = divc(id, wChunksPerRow), ch = mulc(remc(id, wChunksPerRow), 16);
+      Value row = minc(add(tileCol, r), n - 1);
+      Value off = add(mulc(kt, wTileBytes), ch);
+      Value valid = ltc(off, wRowBytes);
+      Value offIn = arith::SelectOp::create(b, valid, off, cst(0));
+      tokens.push_back(copy16(sW, ValueRange{stage, r, ch}, w,
+                              ValueRange{add(mulc(row, wRowBytes), offIn)},
+                              valid));
+    }
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, token, tokens);
+  };
+
+  auto fragAType = VectorType::get({4, 4}, i8);
+  auto fragBType = VectorType::get({2, 4}, i8);
+  auto accType = VectorType::get({2, 2}, i32);
+  Value zeroAcc = arith::ConstantOp::create(
+      b, accType, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
+  Value signFlip = arith::ConstantOp::create(
+      b, fragAType,
+      DenseElementsAttr::get(fragAType, b.getIntegerAttr(i8, -128)));
+  // ldmatrix row addresses: lanes 8j..8j+7 give the rows of matrix j.
+  Value lane16 = remc(lane, 16), laneHalf = mulc(divc(lane, 16), 16);
+  Value lane8 = remc(lane, 8), laneQuarter = mulc(remc(divc(lane, 8), 2), 16);
+  auto i32c = [&](int64_t v) -> Value {
+    return arith::ConstantIntOp::create(b, v, 32);
+  };
+
+  int64_t kTiles = (k + kTileK - 1) / kTileK;
+  loadTile(cst(0), cst(0));
+  auto loop = scf::ForOp::create(b, cst(0), cst(kTiles), cst(1),
+                                 SmallVector<Value>(16, zeroAcc));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kt = loop.getInductionVar();
+    Value stage = remc(kt, 2);
+    // The next tile (zeros past the last) goes to the other stage, which
+    // every warp finished reading before the last barrier.
+    Value group = loadTile(remc(addc(kt, 1), 2), addc(kt, 1));
+    nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(1));
+    gpu::BarrierOp::create(b);
+    SmallVector<Value> acc(loop.getRegionIterArgs());
+    for (int64_t ks = 0; ks < kTileK; ks += 32) {
+      SmallVector<Value> fa, fb;
+      for (int64_t i = 0; i < 4; ++i) {
+        Value f = nvgpu::LdMatrixOp::create(
+            b, fragAType, sA,
+            ValueRange{stage, add(addc(warpRow, i * 16), lane16),
+                       addc(laneHalf, ks)},
+            /*transpose=*/false, /*numTiles=*/4);
+        if (!signedA)
+          f = arith::XOrIOp::create(b, f, signFlip);
+        fa.push_back(f);
+      }
+      if (!w4) {
+        for (int64_t j = 0; j < 4; ++j)
+          fb.push_back(nvgpu::LdMatrixOp::create(
+              b, fragBType, sW,
+              ValueRange{stage, add(addc(warpCol, j * 8), lane8),
+                         addc(laneQuarter, ks)},
+              /*transpose=*/false, /*numTiles=*/2));
+      } else {
+        // One 8 x 16-byte matrix per 8 columns: thread (g, t) receives the
+        // packed word of column g, k = 4t..4t+3 (low nibbles) and
+        // 16+4t..16+4t+3 (high nibbles): its two B registers.
+        Value packed = nvgpu::LdMatrixOp::create(
+            b, fragAType, sW, ValueRange{stage, add(warpCol, lane), cst(ks / 2)},
+            /*transpose=*/false, /*numTiles=*/4);
+        auto sext4 = [&](Value x) -> Value {
+          // Per byte: set bits 4-7 where bit 3 is set (0x08 * 0x1E = 0xF0).
+          Value sign = arith::AndIOp::create(b, x, i32c(0x08080808));
+          return arith::OrIOp::create(
+              b, x, arith::MulIOp::create(b, sign, i32c(0x1E)));
+        };
+        auto toBytes = [&](Value x) -> Value {
+          Value v = vector::FromElementsOp::create(
+              b, VectorType::get({1}, i32), ValueRange{x});
+          return vector::BitCastOp::create(b, VectorType::get({4}, i8), v);
+        };
+        for (int64_t j = 0; j < 4; ++j) {
+          Value bytes = vector::ExtractOp::create(b, packed, ArrayRef<int64_t>{j});
+          Value word = vector::ExtractOp::create(
+              b,
+              vector::BitCastOp::create(b, VectorType::get({1}, i32), bytes),
+              ArrayRef<int64_t>{0});
+          Value lo = sext4(arith::AndIOp::create(b, word, i32c(0x0F0F0F0F)));
+          Value hi = sext4(arith::AndIOp::create(
+              b, arith::ShRUIOp::create(b, word, i32c(4)), i32c(0x0F0F0F0F)));
+          Value frag = arith::ConstantOp::create(
+              b, fragBType,
+              DenseElementsAttr::get(fragBType, b.getIntegerAttr(i8, 0)));
+          frag = vector::InsertOp::create(b, toBytes(lo), frag,
+                                          ArrayRef<int64_t>{0});
+          frag = vector::InsertOp::create(b, toBytes(hi), frag,
+                                          ArrayRef<int64_t>{1});
+          fb.push_back(frag);
+        }
+      }
+      for (int64_t i = 0; i < 4; ++i)
+        for (int64_t j = 0; j < 4; ++j)
+          acc[i * 4 + j] = nvgpu::MmaSyncOp::create(
+              b, fa[i], fb[j], acc[i * 4 + j], ArrayRef<int64_t>{16, 8, 32});
+    }
+    // Every warp is done with this stage before the next iteration's copies
+    // overwrite it.
+    gpu::BarrierOp::create(b);
+    scf::YieldOp::create(b, acc);
+  }
+
+  // The last (all-zero) tile's copies are still in flight: let them land
+  // before the block exits.
+  {
+    Value none = nvgpu::DeviceAsyncCreateGroupOp::create(b, token, ValueRange{});
+    nvgpu::DeviceAsyncWaitOp::create(b, none, b.getI32IntegerAttr(0));
+  }
+
+  // Thread (g = lane / 4, t = lane % 4) holds rows g and g + 8, columns 2t
+  // and 2t + 1 of every 16 x 8 tile.
+  Value g = divc(lane, 4), t2 = mulc(remc(lane, 4), 2);
+  for (int64_t i = 0; i < 4; ++i)
+    for (int64_t j = 0; j < 4; ++j)
+      for (int64_t h = 0; h < 2; ++h) {
+        Value row = add(add(tileRow, warpRow), addc(g, i * 16 + h * 8));
+        Value col = add(add(tileCol, warpCol), addc(t2, j * 8));
+        Value inRange =
+            arith::AndIOp::create(b, ltc(row, m), ltc(col, n));
+        Value pair = vector::ExtractOp::create(b, loop.getResult(i * 4 + j),
+                                               ArrayRef<int64_t>{h});
+        scf::IfOp::create(b, inRange, [&](OpBuilder &ob, Location l) {
+          vector::StoreOp::create(ob, l, pair, c, ValueRange{row, col});
+          scf::YieldOp::create(ob, l);
+        });
+      }
+  gpu::ReturnOp::create(b);
+  return func;
+}
+
 struct DefineCUDAKernelsPass
     : qf::impl::QFDefineCUDAKernelsPassBase<DefineCUDAKernelsPass> {
   void runOnOperation() override {
@@ -107,18 +352,30 @@ struct DefineCUDAKernelsPass
     gpu::GPUModuleOp gpuModule =
         qf::detail::getOrCreateGPUModule(module, "qf_cuda_kernels");
     for (func::FuncOp stub : stubs) {
+      // {M, N, K, signed activations, CUDAKernelVariant}.
       auto shape = stub->getAttrOfType<DenseI64ArrayAttr>(qf::kCUDAKernelAttr);
-      if (!shape || shape.size() != 4) {
+      if (!shape || shape.size() != 5 || shape[4] < 0 || shape[4] > 2) {
         stub.emitError() << "malformed " << qf::kCUDAKernelAttr;
         return signalPassFailure();
       }
-      gpu::GPUFuncOp kernel =
-          buildKernel(gpuModule, (stub.getName() + "_kernel").str(), shape[0],
-                      shape[1], shape[2], shape[3] != 0);
-      qf::detail::defineGPUHostStub(
-          stub, kernel, {(shape[1] + kBlockThreads - 1) / kBlockThreads,
-                         shape[0], 1},
-          {kBlockThreads, 1, 1});
+      int64_t m = shape[0], n = shape[1], k = shape[2];
+      std::string name = (stub.getName() + "_kernel").str();
+      auto variant = qf::detail::CUDAKernelVariant(shape[4]);
+      if (variant == qf::detail::CUDAKernelVariant::DP4A) {
+        gpu::GPUFuncOp kernel =
+            buildKernel(gpuModule, name, m, n, k, shape[3] != 0);
+        qf::detail::defineGPUHostStub(
+            stub, kernel, {(n + kBlockThreads - 1) / kBlockThreads, m, 1},
+            {kBlockThreads, 1, 1});
+      } else {
+        gpu::GPUFuncOp kernel = buildMMAKernel(
+            gpuModule, name, m, n, k, shape[3] != 0,
+            variant == qf::detail::CUDAKernelVariant::MMAW4);
+        qf::detail::defineGPUHostStub(
+            stub, kernel,
+            {(n + kTileN - 1) / kTileN, (m + kTileM - 1) / kTileM, 1},
+            {kMMAThreads, 1, 1});
+      }
       stub->removeAttr(qf::kCUDAKernelAttr);
     }
   }

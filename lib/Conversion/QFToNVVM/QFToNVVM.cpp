@@ -1,8 +1,9 @@
 //===- QFToNVVM.cpp - convert-qf-to-nvvm ----------------------------------===//
 //
-// The reference lowering plus, with a higher benefit, CUDA kernels for int8
-// qf.matmul with constant weights (dp4a; see Int8Matmul.cpp and
-// DefineCUDAKernels.cpp). Everything else runs on the host.
+// The reference lowering plus, with a higher benefit, CUDA kernels for
+// integer qf.matmul with constant weights (tensor cores or dp4a; see
+// Int8Matmul.cpp and DefineCUDAKernels.cpp). Everything else runs on the
+// host.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,12 +29,15 @@ using namespace mlir;
 namespace {
 struct ConvertQFToNVVMPass
     : qf::impl::ConvertQFToNVVMPassBase<ConvertQFToNVVMPass> {
+  using Base::Base;
   void runOnOperation() override {
     qf::QFBlobTypeConverter converter;
     RewritePatternSet patterns(&getContext());
     qf::populateQFToLinalgPatterns(converter, patterns);
     qf::detail::populateInt8MatmulKernelPatterns(
-        converter, patterns, qf::detail::Int8Kernel::CUDADP4A,
+        converter, patterns,
+        tensorCores ? qf::detail::Int8Kernel::CUDAMMA
+                    : qf::detail::Int8Kernel::CUDADP4A,
         /*benefit=*/2);
     if (failed(qf::applyQFConversion(getOperation(), converter,
                                      std::move(patterns))))

@@ -205,16 +205,41 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
   return f;
 }
 
+static bool timeKernels = false;
+static double kernelMs = 0;
+
+void qforgeCudaTimeKernels(int enable) {
+  timeKernels = enable != 0;
+  kernelMs = 0;
+}
+
+double qforgeCudaKernelMs(void) { return kernelMs; }
+
 void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
                       intptr_t gridZ, intptr_t blockX, intptr_t blockY,
                       intptr_t blockZ, int32_t sharedMemBytes, void *stream,
                       void **params, void **extra, size_t) {
-  check(ready().cuLaunchKernel(function, unsigned(gridX), unsigned(gridY),
-                               unsigned(gridZ), unsigned(blockX),
-                               unsigned(blockY), unsigned(blockZ),
-                               unsigned(sharedMemBytes), stream, params,
-                               extra),
+  Driver &d = ready();
+  CUevent start = nullptr, stop = nullptr;
+  if (timeKernels) {
+    check(d.cuEventCreate(&start, 0), "cuEventCreate");
+    check(d.cuEventCreate(&stop, 0), "cuEventCreate");
+    check(d.cuEventRecord(start, stream), "cuEventRecord");
+  }
+  check(d.cuLaunchKernel(function, unsigned(gridX), unsigned(gridY),
+                         unsigned(gridZ), unsigned(blockX), unsigned(blockY),
+                         unsigned(blockZ), unsigned(sharedMemBytes), stream,
+                         params, extra),
         "cuLaunchKernel");
+  if (timeKernels) {
+    check(d.cuEventRecord(stop, stream), "cuEventRecord");
+    check(d.cuEventSynchronize(stop), "cuEventSynchronize");
+    float ms = 0;
+    check(d.cuEventElapsedTime(&ms, start, stop), "cuEventElapsedTime");
+    kernelMs += ms;
+    d.cuEventDestroy(start);
+    d.cuEventDestroy(stop);
+  }
 }
 
 void *mgpuStreamCreate() {

@@ -1,5 +1,6 @@
-// The int8 GEMM checks of scripts/gpu-check.sh, run where a GPU is: the
-// CUDA build must match the x86 build bit for bit.
+// The integer GEMM checks of scripts/gpu-check.sh (dp4a and tensor-core
+// kernels, 8- and 4-bit weights), run where a GPU is: the CUDA build must
+// match the x86 build bit for bit.
 // REQUIRES: ptxas
 // RUN: rm -rf %t && bash %qforge_src_root/scripts/gpu-check.sh build %t %qforge_obj_root
 // RUN: bash %qforge_src_root/scripts/gpu-check.sh run %t | FileCheck %s
@@ -7,5 +8,12 @@
 // CHECK: PASS u8_small
 // CHECK: PASS u8_f32
 // CHECK: PASS s8_gemv
-// CHECK: PASS s8_mid
-// CHECK: PASS bench
+// CHECK: PASS w4_gemv
+// CHECK: PASS mma_s8_mid
+// CHECK: PASS mma_s8_tails
+// CHECK: PASS mma_u8_tails
+// CHECK: PASS mma_u8_f32
+// CHECK: PASS mma_w4_s8
+// CHECK: PASS mma_w4_u8_f32
+// CHECK-NOT: FAIL
+// CHECK: kernel {{.*}} ms per call (CUDA events)
