@@ -17,7 +17,8 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 # per tensor with a zero point), raw i32 sums and scaled f32 results,
 # per-channel and per-tensor weight scales. Tensor-core cases (M >= 16,
 # K % 16 == 0): whole tiles, tails in M, N and K, u8 activations, 4-bit
-# weights (nibble-packed, unpacked in registers).
+# weights (nibble-packed, unpacked in registers), K split across blocks
+# (few output tiles: mid, splitk; the last slice shorter in w4_splitk).
 cases=("s8_small 33 80 100 s i32 channel 8" "u8_small 7 48 64 u i32 channel 8"
        "u8_f32 5 32 36 u f32 tensor 8" "s8_gemv 1 16 4 s f32 channel 8"
        "w4_gemv 1 64 64 s i32 channel 4"
@@ -26,7 +27,9 @@ cases=("s8_small 33 80 100 s i32 channel 8" "u8_small 7 48 64 u i32 channel 8"
        "mma_u8_tails 77 272 112 u i32 channel 8"
        "mma_u8_f32 64 96 96 u f32 tensor 8"
        "mma_w4_s8 130 160 176 s i32 channel 4"
-       "mma_w4_u8_f32 48 64 80 u f32 channel 4")
+       "mma_w4_u8_f32 48 64 80 u f32 channel 4"
+       "mma_w4_splitk 40 272 1040 s i32 channel 4"
+       "mma_u8_splitk_f32 48 128 2048 u f32 channel 8")
 # Benchmarks (name M N K weight-bits; i8 activations): no expected outputs
 # (the tensor-core cases above check the same kernels).
 benches=("bench_w8 4096 4096 4096 8" "bench_w4 4096 4096 4096 4"

@@ -11,7 +11,8 @@ using namespace mlir;
 void mlir::qf::detail::defineGPUHostStub(func::FuncOp stub,
                                          gpu::GPUFuncOp kernel,
                                          std::array<int64_t, 3> grid,
-                                         std::array<int64_t, 3> block) {
+                                         std::array<int64_t, 3> block,
+                                         bool zeroOutput) {
   Block *entry = stub.addEntryBlock();
   ImplicitLocOpBuilder b(stub.getLoc(), OpBuilder::atBlockEnd(entry));
   Type token = gpu::AsyncTokenType::get(b.getContext());
@@ -28,6 +29,14 @@ void mlir::qf::detail::defineGPUHostStub(func::FuncOp stub,
   for (unsigned i = 0; i < output; ++i)
     t = gpu::MemcpyOp::create(b, token, ValueRange{t}, device[i],
                               entry->getArgument(i))
+            .getAsyncToken();
+  if (zeroOutput)
+    t = gpu::MemsetOp::create(
+            b, token, ValueRange{t}, device[output],
+            arith::ConstantIntOp::create(
+                b,
+                cast<MemRefType>(device[output].getType()).getElementType(),
+                0))
             .getAsyncToken();
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, v);

@@ -14,10 +14,12 @@ namespace mlir::qf::detail {
 /// the output, the others inputs) a host body with async gpu ops: device
 /// buffers for every argument, copies of the inputs, a launch of `kernel`
 /// on `grid` x `block`, the copy of the output back, deallocation, a wait.
-/// Shared by the CUDA and the Vulkan lowerings.
+/// With `zeroOutput`, the device output (32-bit elements) is set to zero
+/// before the launch (gpu.memset; CUDA only). Shared by the CUDA and the
+/// Vulkan lowerings.
 void defineGPUHostStub(func::FuncOp stub, gpu::GPUFuncOp kernel,
                        std::array<int64_t, 3> grid,
-                       std::array<int64_t, 3> block);
+                       std::array<int64_t, 3> block, bool zeroOutput = false);
 
 /// The `gpu.module` named `name` of `module`, created if needed; marks the
 /// module as a GPU container.

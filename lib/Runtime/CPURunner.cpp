@@ -186,6 +186,7 @@ CPURunner::create(LoadedModule &module, const FunctionSignature &entry,
     add("mgpuMemAlloc", reinterpret_cast<void *>(&mgpuMemAlloc));
     add("mgpuMemFree", reinterpret_cast<void *>(&mgpuMemFree));
     add("mgpuMemcpy", reinterpret_cast<void *>(&mgpuMemcpy));
+    add("mgpuMemset32", reinterpret_cast<void *>(&mgpuMemset32));
   } else if (module.usesVulkanRuntime()) {
     std::string why;
     if (!vulkan::available(&why))

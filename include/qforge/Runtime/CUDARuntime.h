@@ -50,6 +50,7 @@ void mgpuStreamSynchronize(void *stream);
 void *mgpuMemAlloc(uint64_t sizeBytes, void *stream, bool isHostShared);
 void mgpuMemFree(void *ptr, void *stream);
 void mgpuMemcpy(void *dst, void *src, size_t sizeBytes, void *stream);
+void mgpuMemset32(void *dst, unsigned value, size_t count, void *stream);
 }
 
 #endif // QFORGE_RUNTIME_CUDARUNTIME_H

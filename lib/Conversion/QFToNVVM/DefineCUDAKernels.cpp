@@ -110,11 +110,22 @@ constexpr int64_t kTileM = 128, kTileN = 128, kTileK = 64, kMMAThreads = 256;
 /// matrix reads fall in distinct banks.
 constexpr int64_t kSmemPad = 16;
 
+/// Number of K slices (grid z) for the tensor-core kernel: with few output
+/// tiles (small M), slices of at least 4 K tiles each until about 128
+/// blocks run; their partial sums are added atomically (exact for
+/// integers), into an output zeroed first.
+int64_t splitKFor(int64_t m, int64_t n, int64_t k) {
+  int64_t tiles = ((m + kTileM - 1) / kTileM) * ((n + kTileN - 1) / kTileN);
+  int64_t kTiles = (k + kTileK - 1) / kTileK;
+  return std::max<int64_t>(1, std::min(128 / tiles, kTiles / 4));
+}
+
 /// The tensor-core kernel C[row, col] = sum_k A[row, k] * W[col, k] with W
-/// as N x K int8 rows or (`w4`) nibble-packed rows (packNibblesForMMA).
+/// as N x K int8 rows or (`w4`) nibble-packed rows (packNibblesForMMA);
+/// with `splitK` > 1, block z adds the sums of its slice of K to C.
 gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
                               int64_t m, int64_t n, int64_t k, bool signedA,
-                              bool w4) {
+                              bool w4, int64_t splitK) {
   MLIRContext *ctx = gpuModule.getContext();
   OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
   Location loc = gpuModule.getLoc();
@@ -228,9 +239,14 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
     return arith::ConstantIntOp::create(b, v, 32);
   };
 
+  // This block's K tiles: [first, last).
   int64_t kTiles = (k + kTileK - 1) / kTileK;
-  loadTile(cst(0), cst(0));
-  auto loop = scf::ForOp::create(b, cst(0), cst(kTiles), cst(1),
+  int64_t tilesPerSlice = (kTiles + splitK - 1) / splitK;
+  Value first = mulc(gpu::BlockIdOp::create(b, gpu::Dimension::z),
+                     tilesPerSlice);
+  Value last = minc(addc(first, tilesPerSlice), kTiles);
+  loadTile(remc(first, 2), first);
+  auto loop = scf::ForOp::create(b, first, last, cst(1),
                                  SmallVector<Value>(16, zeroAcc));
   {
     OpBuilder::InsertionGuard guard(b);
@@ -330,7 +346,18 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
         Value pair = vector::ExtractOp::create(b, loop.getResult(i * 4 + j),
                                                ArrayRef<int64_t>{h});
         scf::IfOp::create(b, inRange, [&](OpBuilder &ob, Location l) {
-          vector::StoreOp::create(ob, l, pair, c, ValueRange{row, col});
+          if (splitK == 1) {
+            vector::StoreOp::create(ob, l, pair, c, ValueRange{row, col});
+          } else {
+            for (int64_t e = 0; e < 2; ++e) {
+              Value v = vector::ExtractOp::create(ob, l, pair,
+                                                  ArrayRef<int64_t>{e});
+              Value at = arith::AddIOp::create(
+                  ob, l, col, arith::ConstantIndexOp::create(ob, l, e));
+              memref::AtomicRMWOp::create(ob, l, arith::AtomicRMWKind::addi,
+                                          v, c, ValueRange{row, at});
+            }
+          }
           scf::YieldOp::create(ob, l);
         });
       }
@@ -368,13 +395,14 @@ struct DefineCUDAKernelsPass
             stub, kernel, {(n + kBlockThreads - 1) / kBlockThreads, m, 1},
             {kBlockThreads, 1, 1});
       } else {
+        int64_t splitK = splitKFor(m, n, k);
         gpu::GPUFuncOp kernel = buildMMAKernel(
             gpuModule, name, m, n, k, shape[3] != 0,
-            variant == qf::detail::CUDAKernelVariant::MMAW4);
+            variant == qf::detail::CUDAKernelVariant::MMAW4, splitK);
         qf::detail::defineGPUHostStub(
             stub, kernel,
-            {(n + kTileN - 1) / kTileN, (m + kTileM - 1) / kTileM, 1},
-            {kMMAThreads, 1, 1});
+            {(n + kTileN - 1) / kTileN, (m + kTileM - 1) / kTileM, splitK},
+            {kMMAThreads, 1, 1}, /*zeroOutput=*/splitK > 1);
       }
       stub->removeAttr(qf::kCUDAKernelAttr);
     }

@@ -44,6 +44,7 @@ struct Driver {
   CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);
   CUresult (*cuMemFree)(CUdeviceptr);
   CUresult (*cuMemcpy)(CUdeviceptr, CUdeviceptr, size_t);
+  CUresult (*cuMemsetD32)(CUdeviceptr, unsigned, size_t);
   CUresult (*cuEventCreate)(CUevent *, unsigned);
   CUresult (*cuEventRecord)(CUevent, CUstream);
   CUresult (*cuEventSynchronize)(CUevent);
@@ -92,6 +93,7 @@ Driver &driver() {
     sym(d.cuMemAlloc, "cuMemAlloc_v2", "cuMemAlloc");
     sym(d.cuMemFree, "cuMemFree_v2", "cuMemFree");
     sym(d.cuMemcpy, "cuMemcpy");
+    sym(d.cuMemsetD32, "cuMemsetD32_v2", "cuMemsetD32");
     sym(d.cuEventCreate, "cuEventCreate");
     sym(d.cuEventRecord, "cuEventRecord");
     sym(d.cuEventSynchronize, "cuEventSynchronize");
@@ -273,6 +275,11 @@ void mgpuMemcpy(void *dst, void *src, size_t sizeBytes, void *) {
   check(ready().cuMemcpy(reinterpret_cast<CUdeviceptr>(dst),
                          reinterpret_cast<CUdeviceptr>(src), sizeBytes),
         "cuMemcpy");
+}
+
+void mgpuMemset32(void *dst, unsigned value, size_t count, void *) {
+  check(ready().cuMemsetD32(reinterpret_cast<CUdeviceptr>(dst), value, count),
+        "cuMemsetD32");
 }
 
 } // extern "C"

@@ -15,5 +15,7 @@
 // CHECK: PASS mma_u8_f32
 // CHECK: PASS mma_w4_s8
 // CHECK: PASS mma_w4_u8_f32
+// CHECK: PASS mma_w4_splitk
+// CHECK: PASS mma_u8_splitk_f32
 // CHECK-NOT: FAIL
 // CHECK: kernel {{.*}} ms per call (CUDA events)
