@@ -19,6 +19,9 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 # K % 16 == 0): whole tiles, tails in M, N and K, u8 activations, 4-bit
 # weights (nibble-packed, unpacked in registers), K split across blocks
 # (few output tiles: mid, splitk; the last slice shorter in w4_splitk).
+# W4A16 cases (h): f16 activations, 4-bit weights dequantized in registers,
+# f32 sums in another order than the reference: within 2 f16 ulps of the
+# x86 build plus 1e-4 of the largest result, not bit for bit.
 cases=("s8_small 33 80 100 s i32 channel 8" "u8_small 7 48 64 u i32 channel 8"
        "u8_f32 5 32 36 u f32 tensor 8" "s8_gemv 1 16 4 s f32 channel 8"
        "w4_gemv 1 64 64 s i32 channel 4"
@@ -29,11 +32,15 @@ cases=("s8_small 33 80 100 s i32 channel 8" "u8_small 7 48 64 u i32 channel 8"
        "mma_w4_s8 130 160 176 s i32 channel 4"
        "mma_w4_u8_f32 48 64 80 u f32 channel 4"
        "mma_w4_splitk 40 272 1040 s i32 channel 4"
-       "mma_u8_splitk_f32 48 128 2048 u f32 channel 8")
-# Benchmarks (name M N K weight-bits; i8 activations): no expected outputs
-# (the tensor-core cases above check the same kernels).
-benches=("bench_w8 4096 4096 4096 8" "bench_w4 4096 4096 4096 4"
-         "bench_w4_m32 32 4096 4096 4")
+       "mma_u8_splitk_f32 48 128 2048 u f32 channel 8"
+       "h_w4_channel 40 96 256 h f32 channel 4"
+       "h_w4_g128 130 272 512 h f32 g128 4"
+       "h_w4_ktail 33 80 104 h f32 channel 4")
+# Benchmarks (name M N K activations weight-bits weight-scales): no
+# expected outputs (the cases above check the same kernels).
+benches=("bench_w8 4096 4096 4096 s 8 channel" "bench_w4 4096 4096 4096 s 4 channel"
+         "bench_w4_m32 32 4096 4096 s 4 channel"
+         "bench_h_w4 4096 4096 4096 h 4 g128" "bench_h_w4_m32 32 4096 4096 h 4 g128")
 
 # build_case NAME M N K SIGN RESULT WSCALE WBITS [x86]: the CUDA executable
 # and, with x86, the expected output.
@@ -64,9 +71,10 @@ if [ "$mode" = build ]; then
     build_case "$name" "$m" "$n" "$k" "$sign" "$result" "$wscale" "$wbits" x86
   done
   for c in "${benches[@]}"; do
-    read -r name m n k wbits <<<"$c"
-    echo "building $name ($m x $n x $k, w$wbits)"
-    build_case "$name" "$m" "$n" "$k" s i32 channel "$wbits"
+    read -r name m n k sign wbits wscale <<<"$c"
+    echo "building $name ($m x $n x $k, $sign, w$wbits, $wscale)"
+    result=i32; [ "$sign" = h ] && result=f32
+    build_case "$name" "$m" "$n" "$k" "$sign" "$result" "$wscale" "$wbits"
   done
   cp "$0" "$dir/gpu-check.sh"
   echo "built into $dir ($(du -sh "$dir" | cut -f1))"
@@ -79,6 +87,24 @@ status=0
 echo "== qforge CUDA check on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || echo 'unknown GPU')"
 for c in "${cases[@]}"; do
   read -r name m n k sign result wscale wbits <<<"$c"
+  if [ "$sign" = h ]; then
+    if ./"$name-cuda" "$name.out" && python3 - "$name.out" "$name.expected" <<'PY'
+import sys, numpy as np
+y, r = (np.fromfile(f, np.float32) for f in sys.argv[1:3])
+ulp = np.spacing(np.abs(r).astype(np.float16)).astype(np.float32)
+d = np.abs(y - r)
+print("  max |cuda - x86| = %.3g (%.2f f16 ulps of the result), max |x86| = %.3g"
+      % (d.max(), (d / ulp).max(), np.abs(r).max()))
+sys.exit(0 if np.isfinite(y).all() and (d <= 2 * ulp + 1e-4 * np.abs(r).max()).all() else 1)
+PY
+    then
+      echo "PASS $name ($m x $n x $k, f16 x w$wbits, $wscale): within tolerance of the x86 reference build"
+    else
+      echo "FAIL $name ($m x $n x $k, f16 x w$wbits, $wscale)"
+      status=1
+    fi
+    continue
+  fi
   if ./"$name-cuda" "$name.out" && cmp -s "$name.out" "$name.expected"; then
     echo "PASS $name ($m x $n x $k, $sign, $result, $wscale, w$wbits): bit-exact with the x86 reference build"
   else
@@ -86,10 +112,10 @@ for c in "${cases[@]}"; do
     status=1
   fi
 done
-echo "== benchmarks (qforge: i8 activations per row, weights per channel)"
+echo "== benchmarks (qforge: s = i8 activations per row, h = f16 activations)"
 for c in "${benches[@]}"; do
-  read -r name m n k wbits <<<"$c"
-  echo "-- $name (w$wbits)"
+  read -r name m n k sign wbits wscale <<<"$c"
+  echo "-- $name ($sign, w$wbits, $wscale)"
   ./"$name-cuda" --bench 20 || status=1
 done
 echo "== torch._int_mm (cuBLASLt int8, operands already on the GPU)"
@@ -111,6 +137,16 @@ for shape in sys.argv[1:]:
         e.record(); torch.cuda.synchronize()
         ms = s.elapsed_time(e) / 50
         print("torch._int_mm %dx%dx%d (%s): %.4f ms per call, %.1f GOPS" % (m, n, k, layout, ms, 2 * m * n * k / (ms * 1e6)))
+    # The peer of W4A16: a dense f16 GEMM (cuBLAS), B = W^T as above.
+    x = torch.randn(m, k, dtype=torch.float16, device="cuda")
+    wt = torch.randn(n, k, dtype=torch.float16, device="cuda").t()
+    for _ in range(5): torch.mm(x, wt)
+    torch.cuda.synchronize()
+    s.record()
+    for _ in range(50): torch.mm(x, wt)
+    e.record(); torch.cuda.synchronize()
+    ms = s.elapsed_time(e) / 50
+    print("torch.mm f16 %dx%dx%d (B = W^T): %.4f ms per call, %.1f GFLOPS" % (m, n, k, ms, 2 * m * n * k / (ms * 1e6)))
 print("torch", torch.__version__, "CUDA", torch.version.cuda)
 PY
 exit $status

@@ -4,10 +4,14 @@ x is quantized per row at run time (i8, or u8 with zero points when SIGN is
 u); the N x K weights are constants (integers in [-127, 127], so each
 quantizes exactly with scale 1... up to the per-channel absmax). The raw
 integer accumulators are returned, so every backend must agree bit for bit.
-usage: gen.py M N K s|u [i32|f32] [channel|tensor] [8|4] > gemm.mlir
+usage: gen.py M N K s|u|h [i32|f32] [channel|tensor|gG] [8|4] > gemm.mlir
 (f32: the scaled float result, computed by the host epilogue; tensor: one
 weight scale for the whole matrix instead of one per output channel; 4:
-4-bit weights, integers in [-7, 7])
+4-bit weights, integers in [-7, 7]. h: weight-only W4A16 instead, x
+rounded to f16 times f16 weights dequantized from i4 codes (scales per
+channel, or per group of G along K with gG), acc(f32), the f16 result
+returned as f32; only the order of the f32 sums may differ between
+backends.)
 """
 import random
 import struct
@@ -21,6 +25,34 @@ wbits = int(sys.argv[7]) if len(sys.argv) > 7 else 8
 wmax = 2 ** (wbits - 1) - 1
 rng = random.Random(m * 1000003 + n * 101 + k)
 w = struct.pack("<%df" % (n * k), *[float(rng.randint(-wmax, wmax)) for _ in range(n * k)])
+if sign == "h":
+    # Weights: random multiples of a per-row step, so that groups differ.
+    vals = [rng.randint(-wmax, wmax) * (0.01 + 0.001 * (i // k % 7)) * (1 + (i % k) // 128)
+            for i in range(n * k)]
+    wh = struct.pack("<%de" % (n * k), *vals)
+    ws = "i4, axis = 0" if wscale == "channel" else "i4, axis = 1, group = %s" % wscale[1:]
+    wt = "!qf.qtensor<%dx%dxf16, #qf.scheme<%s>>" % (n, k, ws)
+    print("""#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @gemm(%%x: tensor<%dx%dxf32>) -> tensor<%dx%dxf32> {
+  %%wf = arith.constant dense<"0x%s"> : tensor<%dx%dxf16>
+  %%w = qf.quantize %%wf : tensor<%dx%dxf16> -> %s
+  %%e0 = tensor.empty() : tensor<%dx%dxf16>
+  %%xh = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%%x : tensor<%dx%dxf32>) outs(%%e0 : tensor<%dx%dxf16>) {
+  ^bb0(%%v: f32, %%o: f16):
+    %%t = arith.truncf %%v : f32 to f16
+    linalg.yield %%t : f16
+  } -> tensor<%dx%dxf16>
+  %%y = qf.matmul %%xh, %%w transpose_rhs acc(f32) : tensor<%dx%dxf16>, %s -> tensor<%dx%dxf16>
+  %%e1 = tensor.empty() : tensor<%dx%dxf32>
+  %%yf = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%%y : tensor<%dx%dxf16>) outs(%%e1 : tensor<%dx%dxf32>) {
+  ^bb0(%%v: f16, %%o: f32):
+    %%t = arith.extf %%v : f16 to f32
+    linalg.yield %%t : f32
+  } -> tensor<%dx%dxf32>
+  return %%yf : tensor<%dx%dxf32>
+}""" % (m, k, m, n, wh.hex().upper(), n, k, n, k, wt, m, k, m, k, m, k, m, k, m, k, wt, m, n,
+        m, n, m, n, m, n, m, n, m, n))
+    sys.exit(0)
 scheme = "i8, axis = 0" if sign == "s" else "u8, asym"
 a = "!qf.qtensor<%dx%dxf32, #qf.scheme<%s>>" % (m, k, scheme)
 wt = "!qf.qtensor<%dx%dxf32, #qf.scheme<i%d%s>>" % (n, k, wbits, ", axis = 0" if wscale == "channel" else "")

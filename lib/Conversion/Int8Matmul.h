@@ -29,6 +29,10 @@ enum class CUDAKernelVariant : int64_t {
   DP4A = 0,  ///< one thread per output, W as N x K int8 rows
   MMAW8 = 1, ///< mma.sync m16n8k32, W as N x K int8 rows
   MMAW4 = 2, ///< mma.sync m16n8k32, W as N x K/2 nibble-packed rows
+  /// f16 activations (W4A16): mma.sync m16n8k16, W in the layout of
+  /// packF16W4ForMMA, f32 scales, f16 results; the shape's fourth entry is
+  /// the scale group size along K (0: one scale per column).
+  F16W4 = 3,
 };
 
 /// Nibble-packed weight layout of CUDAKernelVariant::MMAW4: row n holds
@@ -38,6 +42,22 @@ enum class CUDAKernelVariant : int64_t {
 /// mma.sync m16n8k32 B fragment. Codes past K are 0.
 std::vector<int8_t> packNibblesForMMA(const std::vector<int8_t> &rowsNxK,
                                       int64_t n, int64_t k);
+
+/// Weight layout of CUDAKernelVariant::F16W4: row n holds roundUp(K, 32) / 2
+/// bytes; the 32-bit word 4 c + t (little-endian) has in nibble i the code
+/// plus 8 of k = 32 c + 16 (i / 4) + {2t, 2t+1, 2t+8, 2t+9}[i % 4], so one
+/// word gives thread t the B registers of two mma.sync m16n8k16 steps.
+/// Codes must lie in [-8, 7]; codes past K are 0.
+std::vector<int8_t> packF16W4ForMMA(const std::vector<int8_t> &rowsNxK,
+                                    int64_t n, int64_t k);
+
+/// Adds the pattern that lowers weight-only qf.matmul with f16 activations,
+/// constant symmetric signed weights of at most 4 bits stored N x K (per
+/// tensor, per column, or in groups of a multiple of 64 along K), acc(f32)
+/// and K % 8 == 0 to a CUDA tensor-core kernel (W4A16, QFToNVVM).
+void populateW4A16MatmulKernelPatterns(const TypeConverter &converter,
+                                       RewritePatternSet &patterns,
+                                       PatternBenefit benefit);
 
 /// Adds the pattern that lowers qf.matmul with 8-bit integer activations
 /// and constant symmetric integer weights (K % 4 == 0, N % 16 == 0,

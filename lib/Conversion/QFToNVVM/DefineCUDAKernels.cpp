@@ -120,29 +120,46 @@ int64_t splitKFor(int64_t m, int64_t n, int64_t k) {
   return std::max<int64_t>(1, std::min(128 / tiles, kTiles / 4));
 }
 
-/// The tensor-core kernel C[row, col] = sum_k A[row, k] * W[col, k] with W
-/// as N x K int8 rows or (`w4`) nibble-packed rows (packNibblesForMMA);
-/// with `splitK` > 1, block z adds the sums of its slice of K to C.
+/// The operand types of a tensor-core kernel.
+enum class MMAKind {
+  I8W8, ///< int8 activations x N x K int8 weight rows, i32 sums
+  I8W4, ///< int8 activations x nibble-packed weights (packNibblesForMMA)
+  F16W4 ///< f16 activations x weights in the layout of packF16W4ForMMA,
+        ///< dequantized in registers with f32 scales; f16 results
+};
+
+/// The tensor-core kernel C[row, col] = sum_k A[row, k] * W[col, k]. With
+/// `splitK` > 1 (integer kinds), block z adds the sums of its slice of K to
+/// C. F16W4 takes the scales as a third argument, N x `numGroups` f32 (one
+/// group spans `groupTiles` K tiles).
 gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
-                              int64_t m, int64_t n, int64_t k, bool signedA,
-                              bool w4, int64_t splitK) {
+                              int64_t m, int64_t n, int64_t k, MMAKind kind,
+                              bool signedA, int64_t splitK,
+                              int64_t numGroups = 1, int64_t groupTiles = 1) {
   MLIRContext *ctx = gpuModule.getContext();
   OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
   Location loc = gpuModule.getLoc();
-  Type i8 = mb.getI8Type(), i32 = mb.getI32Type();
+  Type i8 = mb.getI8Type(), i32 = mb.getI32Type(), f16 = mb.getF16Type(),
+       f32 = mb.getF32Type();
+  bool isFloat = kind == MMAKind::F16W4, w4 = kind != MMAKind::I8W8;
+  Type aElem = isFloat ? f16 : i8;
+  // A elements per 16 bytes (one cp.async, one ldmatrix row), and K per
+  // mma step (32 bytes of A).
+  int64_t e16 = isFloat ? 8 : 16, stepK = 2 * e16;
   // Bytes of one W row in global memory, and per K tile.
   int64_t wRowBytes = w4 ? (k + 31) / 32 * 16 : k;
   int64_t wTileBytes = w4 ? kTileK / 2 : kTileK;
   auto shared = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  auto aSmemType = MemRefType::get({2, kTileM, kTileK + kSmemPad}, i8,
+  auto aSmemType = MemRefType::get({2, kTileM, kTileK + e16}, aElem,
                                    MemRefLayoutAttrInterface(), shared);
   auto wSmemType = MemRefType::get({2, kTileN, wTileBytes + kSmemPad}, i8,
                                    MemRefLayoutAttrInterface(), shared);
-  auto type = FunctionType::get(
-      ctx,
-      {MemRefType::get({m, k}, i8), MemRefType::get({n * wRowBytes}, i8),
-       MemRefType::get({m, n}, i32)},
-      {});
+  SmallVector<Type> args = {MemRefType::get({m, k}, aElem),
+                            MemRefType::get({n * wRowBytes}, i8)};
+  if (isFloat)
+    args.push_back(MemRefType::get({n * numGroups}, f32));
+  args.push_back(MemRefType::get({m, n}, isFloat ? f16 : i32));
+  auto type = FunctionType::get(ctx, args, {});
   auto func = gpu::GPUFuncOp::create(mb, loc, name, type,
                                      TypeRange{aSmemType, wSmemType});
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), mb.getUnitAttr());
@@ -152,7 +169,8 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
                                      mb.getI64IntegerAttr(16));
   ImplicitLocOpBuilder b(loc, OpBuilder::atBlockBegin(&func.getBody().front()));
   Value a = func.getArgument(0), w = func.getArgument(1),
-        c = func.getArgument(2);
+        c = func.getArgument(func.getNumArguments() - 1);
+  Value scales = isFloat ? func.getArgument(2) : Value();
   Value sA = func.getWorkgroupAttributions()[0];
   Value sW = func.getWorkgroupAttributions()[1];
 
@@ -178,6 +196,9 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
   auto ltc = [&](Value x, int64_t y) -> Value {
     return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, cst(y));
   };
+  auto i32c = [&](int64_t v) -> Value {
+    return arith::ConstantIntOp::create(b, v, 32);
+  };
 
   Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
   Value lane = remc(tid, 32), warp = divc(tid, 32);
@@ -186,28 +207,31 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
   Value tileCol = mulc(gpu::BlockIdOp::create(b, gpu::Dimension::x), kTileN);
   Type token = nvgpu::DeviceAsyncTokenType::get(ctx);
 
-  // cp.async of 16 bytes from `src`[srcIndex] (only when `valid`, else 16
-  // zeros; the address is clamped to stay in bounds) to `dst`[dstIndices].
+  // cp.async of 16 bytes (`count` elements) from `src`[srcIndices] (only
+  // when `valid`, else zeros; the address is clamped to stay in bounds) to
+  // `dst`[dstIndices].
   auto copy16 = [&](Value dst, ValueRange dstIndices, Value src,
-                    ValueRange srcIndices, Value valid) -> Value {
-    Value count = arith::SelectOp::create(b, valid, cst(16), cst(0));
+                    ValueRange srcIndices, int64_t count,
+                    Value valid) -> Value {
+    Value n = arith::SelectOp::create(b, valid, cst(count), cst(0));
     return nvgpu::DeviceAsyncCopyOp::create(b, token, dst, dstIndices, src,
-                                            srcIndices, b.getIndexAttr(16),
-                                            count, b.getUnitAttr());
+                                            srcIndices, b.getIndexAttr(count),
+                                            n, b.getUnitAttr());
   };
   // Issues the copies of K tile `kt` into shared stage `stage`; one group.
   auto loadTile = [&](Value stage, Value kt) -> Value {
     SmallVector<Value> tokens;
-    constexpr int64_t aChunksPerRow = kTileK / 16;
+    int64_t aChunksPerRow = kTileK / e16;
     for (int64_t i = 0; i < kTileM * aChunksPerRow / kMMAThreads; ++i) {
       Value id = addc(tid, i * kMMAThreads);
-      Value r = divc(id, aChunksPerRow), ch = mulc(remc(id, aChunksPerRow), 16);
+      Value r = divc(id, aChunksPerRow),
+            ch = mulc(remc(id, aChunksPerRow), e16);
       Value row = minc(add(tileRow, r), m - 1);
       Value kk = add(mulc(kt, kTileK), ch);
       Value valid = ltc(kk, k);
       Value kkIn = arith::SelectOp::create(b, valid, kk, cst(0));
-      tokens.push_back(
-          copy16(sA, ValueRange{stage, r, ch}, a, ValueRange{row, kkIn}, valid));
+      tokens.push_back(copy16(sA, ValueRange{stage, r, ch}, a,
+                              ValueRange{row, kkIn}, e16, valid));
     }
     int64_t wChunksPerRow = wTileBytes / 16;
     for (int64_t i = 0; i < kTileN * wChunksPerRow / kMMAThreads; ++i) {
@@ -218,25 +242,74 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
       Value valid = ltc(off, wRowBytes);
       Value offIn = arith::SelectOp::create(b, valid, off, cst(0));
       tokens.push_back(copy16(sW, ValueRange{stage, r, ch}, w,
-                              ValueRange{add(mulc(row, wRowBytes), offIn)},
+                              ValueRange{add(mulc(row, wRowBytes), offIn)}, 16,
                               valid));
     }
     return nvgpu::DeviceAsyncCreateGroupOp::create(b, token, tokens);
   };
 
-  auto fragAType = VectorType::get({4, 4}, i8);
-  auto fragBType = VectorType::get({2, 4}, i8);
-  auto accType = VectorType::get({2, 2}, i32);
+  auto fragAType = VectorType::get({4, e16 / 4}, aElem);
+  auto fragBType = VectorType::get({2, e16 / 4}, aElem);
+  auto packedType = VectorType::get({4, 4}, i8);
+  auto accType = VectorType::get({2, 2}, isFloat ? f32 : i32);
   Value zeroAcc = arith::ConstantOp::create(
-      b, accType, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
+      b, accType,
+      DenseElementsAttr::get(accType, isFloat ? Attribute(b.getF32FloatAttr(0))
+                                              : b.getI32IntegerAttr(0)));
   Value signFlip = arith::ConstantOp::create(
-      b, fragAType,
-      DenseElementsAttr::get(fragAType, b.getIntegerAttr(i8, -128)));
+      b, packedType,
+      DenseElementsAttr::get(packedType, b.getIntegerAttr(i8, -128)));
   // ldmatrix row addresses: lanes 8j..8j+7 give the rows of matrix j.
-  Value lane16 = remc(lane, 16), laneHalf = mulc(divc(lane, 16), 16);
+  Value lane16 = remc(lane, 16), laneHalf = mulc(divc(lane, 16), e16);
   Value lane8 = remc(lane, 8), laneQuarter = mulc(remc(divc(lane, 8), 2), 16);
-  auto i32c = [&](int64_t v) -> Value {
-    return arith::ConstantIntOp::create(b, v, 32);
+  auto toVector = [&](Value x, VectorType t) -> Value {
+    Value v = vector::FromElementsOp::create(b, VectorType::get({1}, i32),
+                                             ValueRange{x});
+    return vector::BitCastOp::create(b, t, v);
+  };
+  auto wordOf = [&](Value packed, int64_t j) -> Value {
+    Value bytes = vector::ExtractOp::create(b, packed, ArrayRef<int64_t>{j});
+    return vector::ExtractOp::create(
+        b, vector::BitCastOp::create(b, VectorType::get({1}, i32), bytes),
+        ArrayRef<int64_t>{0});
+  };
+  // int8 B fragment from a word of 8 signed nibbles (I8W4): per byte, set
+  // bits 4-7 where bit 3 is set (0x08 * 0x1E = 0xF0).
+  auto sext4 = [&](Value x) -> Value {
+    Value sign = arith::AndIOp::create(b, x, i32c(0x08080808));
+    return arith::OrIOp::create(b, x,
+                                arith::MulIOp::create(b, sign, i32c(0x1E)));
+  };
+  auto fragOf = [&](Value reg0, Value reg1) -> Value {
+    Value frag = arith::ConstantOp::create(
+        b, fragBType,
+        DenseElementsAttr::get(fragBType, isFloat
+                                              ? Attribute(b.getF16FloatAttr(0))
+                                              : b.getIntegerAttr(i8, 0)));
+    frag = vector::InsertOp::create(b, reg0, frag, ArrayRef<int64_t>{0});
+    return vector::InsertOp::create(b, reg1, frag, ArrayRef<int64_t>{1});
+  };
+  // F16W4: two f16 weights from nibbles p, p + 1 of `x` (code + 8 each):
+  // 0x6400 | nibble is the f16 1024 + nibble, so minus 1032 gives the code
+  // exactly; times the f32 scale, rounded to f16 as qf.dequantize does.
+  auto vec2f16 = VectorType::get({2}, f16), vec2f32 = VectorType::get({2}, f32);
+  Value magicBias = arith::ConstantOp::create(
+      b, vec2f16, DenseElementsAttr::get(vec2f16, b.getF16FloatAttr(1032)));
+  auto dequantPair = [&](Value x, int64_t p, Value scale) -> Value {
+    Value lo = arith::AndIOp::create(
+        b, arith::ShRUIOp::create(b, x, i32c(4 * p)), i32c(0xF));
+    Value hi = arith::ShLIOp::create(
+        b,
+        arith::AndIOp::create(b, arith::ShRUIOp::create(b, x, i32c(4 * p + 4)),
+                              i32c(0xF)),
+        i32c(16));
+    Value bits = arith::OrIOp::create(b, arith::OrIOp::create(b, lo, hi),
+                                      i32c(0x64006400));
+    Value codes = arith::SubFOp::create(b, toVector(bits, vec2f16), magicBias);
+    Value wide = arith::MulFOp::create(
+        b, arith::ExtFOp::create(b, vec2f32, codes),
+        vector::BroadcastOp::create(b, vec2f32, scale));
+    return arith::TruncFOp::create(b, vec2f16, wide);
   };
 
   // This block's K tiles: [first, last).
@@ -245,6 +318,13 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
   Value first = mulc(gpu::BlockIdOp::create(b, gpu::Dimension::z),
                      tilesPerSlice);
   Value last = minc(addc(first, tilesPerSlice), kTiles);
+  // F16W4: the scale rows of this thread's 4 B columns (j * 8 + lane / 4).
+  SmallVector<Value> scaleRows;
+  if (isFloat)
+    for (int64_t j = 0; j < 4; ++j)
+      scaleRows.push_back(mulc(
+          minc(add(add(tileCol, warpCol), addc(divc(lane, 4), j * 8)), n - 1),
+          numGroups));
   loadTile(remc(first, 2), first);
   auto loop = scf::ForOp::create(b, first, last, cst(1),
                                  SmallVector<Value>(16, zeroAcc));
@@ -256,10 +336,16 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
     // The next tile (zeros past the last) goes to the other stage, which
     // every warp finished reading before the last barrier.
     Value group = loadTile(remc(addc(kt, 1), 2), addc(kt, 1));
+    SmallVector<Value> tileScales;
+    if (isFloat)
+      for (int64_t j = 0; j < 4; ++j)
+        tileScales.push_back(memref::LoadOp::create(
+            b, scales, ValueRange{add(scaleRows[j], divc(kt, groupTiles))}));
     nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(1));
     gpu::BarrierOp::create(b);
     SmallVector<Value> acc(loop.getRegionIterArgs());
-    for (int64_t ks = 0; ks < kTileK; ks += 32) {
+    Value packed;
+    for (int64_t ks = 0; ks < kTileK; ks += stepK) {
       SmallVector<Value> fa, fb;
       for (int64_t i = 0; i < 4; ++i) {
         Value f = nvgpu::LdMatrixOp::create(
@@ -267,11 +353,11 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
             ValueRange{stage, add(addc(warpRow, i * 16), lane16),
                        addc(laneHalf, ks)},
             /*transpose=*/false, /*numTiles=*/4);
-        if (!signedA)
+        if (!isFloat && !signedA)
           f = arith::XOrIOp::create(b, f, signFlip);
         fa.push_back(f);
       }
-      if (!w4) {
+      if (kind == MMAKind::I8W8) {
         for (int64_t j = 0; j < 4; ++j)
           fb.push_back(nvgpu::LdMatrixOp::create(
               b, fragBType, sW,
@@ -279,46 +365,36 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
                          addc(laneQuarter, ks)},
               /*transpose=*/false, /*numTiles=*/2));
       } else {
-        // One 8 x 16-byte matrix per 8 columns: thread (g, t) receives the
-        // packed word of column g, k = 4t..4t+3 (low nibbles) and
-        // 16+4t..16+4t+3 (high nibbles): its two B registers.
-        Value packed = nvgpu::LdMatrixOp::create(
-            b, fragAType, sW, ValueRange{stage, add(warpCol, lane), cst(ks / 2)},
-            /*transpose=*/false, /*numTiles=*/4);
-        auto sext4 = [&](Value x) -> Value {
-          // Per byte: set bits 4-7 where bit 3 is set (0x08 * 0x1E = 0xF0).
-          Value sign = arith::AndIOp::create(b, x, i32c(0x08080808));
-          return arith::OrIOp::create(
-              b, x, arith::MulIOp::create(b, sign, i32c(0x1E)));
-        };
-        auto toBytes = [&](Value x) -> Value {
-          Value v = vector::FromElementsOp::create(
-              b, VectorType::get({1}, i32), ValueRange{x});
-          return vector::BitCastOp::create(b, VectorType::get({4}, i8), v);
-        };
+        // One 8 x 16-byte matrix per 8 columns and 32 K: thread (g, t)
+        // receives the packed word of column g that holds its B registers.
+        if (ks % 32 == 0)
+          packed = nvgpu::LdMatrixOp::create(
+              b, packedType, sW,
+              ValueRange{stage, add(warpCol, lane), cst(ks / 2)},
+              /*transpose=*/false, /*numTiles=*/4);
+        auto bytes4 = VectorType::get({4}, i8);
         for (int64_t j = 0; j < 4; ++j) {
-          Value bytes = vector::ExtractOp::create(b, packed, ArrayRef<int64_t>{j});
-          Value word = vector::ExtractOp::create(
-              b,
-              vector::BitCastOp::create(b, VectorType::get({1}, i32), bytes),
-              ArrayRef<int64_t>{0});
-          Value lo = sext4(arith::AndIOp::create(b, word, i32c(0x0F0F0F0F)));
-          Value hi = sext4(arith::AndIOp::create(
-              b, arith::ShRUIOp::create(b, word, i32c(4)), i32c(0x0F0F0F0F)));
-          Value frag = arith::ConstantOp::create(
-              b, fragBType,
-              DenseElementsAttr::get(fragBType, b.getIntegerAttr(i8, 0)));
-          frag = vector::InsertOp::create(b, toBytes(lo), frag,
-                                          ArrayRef<int64_t>{0});
-          frag = vector::InsertOp::create(b, toBytes(hi), frag,
-                                          ArrayRef<int64_t>{1});
-          fb.push_back(frag);
+          Value word = wordOf(packed, j);
+          if (kind == MMAKind::I8W4) {
+            // k = 4t..4t+3 in the low nibbles, 16+4t..16+4t+3 in the high.
+            Value lo = sext4(arith::AndIOp::create(b, word, i32c(0x0F0F0F0F)));
+            Value hi = sext4(arith::AndIOp::create(
+                b, arith::ShRUIOp::create(b, word, i32c(4)),
+                i32c(0x0F0F0F0F)));
+            fb.push_back(fragOf(toVector(lo, bytes4), toVector(hi, bytes4)));
+          } else {
+            // Nibbles 4s..4s+3 of step s (of 2): k = 2t, 2t+1, 2t+8, 2t+9.
+            int64_t base = (ks / stepK) % 2 * 4;
+            fb.push_back(fragOf(dequantPair(word, base, tileScales[j]),
+                                dequantPair(word, base + 2, tileScales[j])));
+          }
         }
       }
       for (int64_t i = 0; i < 4; ++i)
         for (int64_t j = 0; j < 4; ++j)
           acc[i * 4 + j] = nvgpu::MmaSyncOp::create(
-              b, fa[i], fb[j], acc[i * 4 + j], ArrayRef<int64_t>{16, 8, 32});
+              b, fa[i], fb[j], acc[i * 4 + j],
+              ArrayRef<int64_t>{16, 8, isFloat ? 16 : 32});
     }
     // Every warp is done with this stage before the next iteration's copies
     // overwrite it.
@@ -345,6 +421,8 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
             arith::AndIOp::create(b, ltc(row, m), ltc(col, n));
         Value pair = vector::ExtractOp::create(b, loop.getResult(i * 4 + j),
                                                ArrayRef<int64_t>{h});
+        if (isFloat)
+          pair = arith::TruncFOp::create(b, vec2f16, pair);
         scf::IfOp::create(b, inRange, [&](OpBuilder &ob, Location l) {
           if (splitK == 1) {
             vector::StoreOp::create(ob, l, pair, c, ValueRange{row, col});
@@ -381,7 +459,8 @@ struct DefineCUDAKernelsPass
     for (func::FuncOp stub : stubs) {
       // {M, N, K, signed activations, CUDAKernelVariant}.
       auto shape = stub->getAttrOfType<DenseI64ArrayAttr>(qf::kCUDAKernelAttr);
-      if (!shape || shape.size() != 5 || shape[4] < 0 || shape[4] > 2) {
+      if (!shape || shape.size() != 5 || shape[4] < 0 || shape[4] > 3 ||
+          (shape[4] == 3 && shape[3] && (shape[3] % kTileK || shape[2] % shape[3]))) {
         stub.emitError() << "malformed " << qf::kCUDAKernelAttr;
         return signalPassFailure();
       }
@@ -394,11 +473,24 @@ struct DefineCUDAKernelsPass
         qf::detail::defineGPUHostStub(
             stub, kernel, {(n + kBlockThreads - 1) / kBlockThreads, m, 1},
             {kBlockThreads, 1, 1});
+      } else if (variant == qf::detail::CUDAKernelVariant::F16W4) {
+        int64_t kTiles = (k + kTileK - 1) / kTileK;
+        int64_t group = shape[3];
+        gpu::GPUFuncOp kernel = buildMMAKernel(
+            gpuModule, name, m, n, k, MMAKind::F16W4, /*signedA=*/true,
+            /*splitK=*/1, group ? k / group : 1,
+            group ? group / kTileK : kTiles);
+        qf::detail::defineGPUHostStub(
+            stub, kernel,
+            {(n + kTileN - 1) / kTileN, (m + kTileM - 1) / kTileM, 1},
+            {kMMAThreads, 1, 1});
       } else {
         int64_t splitK = splitKFor(m, n, k);
         gpu::GPUFuncOp kernel = buildMMAKernel(
-            gpuModule, name, m, n, k, shape[3] != 0,
-            variant == qf::detail::CUDAKernelVariant::MMAW4, splitK);
+            gpuModule, name, m, n, k,
+            variant == qf::detail::CUDAKernelVariant::MMAW4 ? MMAKind::I8W4
+                                                            : MMAKind::I8W8,
+            shape[3] != 0, splitK);
         qf::detail::defineGPUHostStub(
             stub, kernel,
             {(n + kTileN - 1) / kTileN, (m + kTileM - 1) / kTileM, splitK},

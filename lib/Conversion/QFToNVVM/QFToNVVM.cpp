@@ -39,6 +39,9 @@ struct ConvertQFToNVVMPass
         tensorCores ? qf::detail::Int8Kernel::CUDAMMA
                     : qf::detail::Int8Kernel::CUDADP4A,
         /*benefit=*/2);
+    if (tensorCores)
+      qf::detail::populateW4A16MatmulKernelPatterns(converter, patterns,
+                                                    /*benefit=*/2);
     if (failed(qf::applyQFConversion(getOperation(), converter,
                                      std::move(patterns))))
       signalPassFailure();
