@@ -29,5 +29,23 @@ func.func private @__qf_cuda_gemm_5x80x36_s8(memref<5x36xi8>, memref<2880xi8>, m
 
 // -----
 
+// W4A16 (variant 3; the fourth entry is the scale group, 128 = 2 K tiles):
+// f16 operands in shared memory (64 + 8 halves per row), scales loaded per
+// K tile, f16 results.
+// CHECK-LABEL: func.func private @__qf_cuda_gemm_40x96x256_f16_w4_g128(
+// CHECK: gpu.launch_func async {{.*}} blocks in (%c1, %c1{{.*}}, %c1{{.*}}) threads in (%c256,
+// CHECK: gpu.func @__qf_cuda_gemm_40x96x256_f16_w4_g128_kernel(%{{.*}}: memref<40x256xf16>, %{{.*}}: memref<12288xi8>, %{{.*}}: memref<192xf32>, %{{.*}}: memref<40x96xf16>) workgroup(%{{.*}} : memref<2x128x72xf16, #gpu.address_space<workgroup>>
+// CHECK: memref.load %{{.*}} : memref<192xf32>
+// CHECK: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK: arith.truncf {{.*}} : vector<2xf32> to vector<2xf16>
+func.func private @__qf_cuda_gemm_40x96x256_f16_w4_g128(memref<40x256xf16>, memref<12288xi8>, memref<192xf32>, memref<40x96xf16>) attributes {qf.cuda_kernel = array<i64: 40, 96, 256, 128, 3>}
+
+// -----
+
+// expected-error @below {{malformed qf.cuda_kernel}}
+func.func private @bad_group(memref<40x256xf16>, memref<12288xi8>, memref<192xf32>, memref<40x96xf16>) attributes {qf.cuda_kernel = array<i64: 40, 96, 256, 96, 3>}
+
+// -----
+
 // expected-error @below {{malformed qf.cuda_kernel}}
 func.func private @bad(memref<5x36xi8>, memref<2880xi8>, memref<5x80xi32>) attributes {qf.cuda_kernel = array<i64: 5, 80, 36, 1, 7>}

@@ -1,6 +1,7 @@
 // The CUDA kernel choice and the tensor-core kernels, compile-only
 // (everywhere): mma.sync m16n8k32 for M >= 16 and K % 16 == 0 (int8 rows,
-// or nibble-packed 4-bit weights), dp4a otherwise or below sm_80.
+// or nibble-packed 4-bit weights), dp4a otherwise or below sm_80; W4A16
+// (f16 activations, 4-bit weights) on mma.sync m16n8k16.
 // RUN: qforge-opt %s --canonicalize --convert-qf-to-nvvm | FileCheck %s
 // RUN: qforge-opt %s --canonicalize --convert-qf-to-nvvm=tensor-cores=false | FileCheck %s --check-prefix=DP4A
 // RUN: qforge-opt %s --qf-lower-to-nvvm="chip=sm_90 features=+ptx80 format=isa" | FileCheck %s --check-prefix=PTX90
@@ -79,6 +80,49 @@ func.func @odd_grid(%x: tensor<16x32xf32>) -> tensor<16x16xi32> {
   return %y : tensor<16x16xi32>
 }
 
+// W4A16: f16 activations with 4-bit weights in groups of 128 along K: the
+// f16 tensor-core kernel, weights as 16 B per 32 K per row, f32 scales per
+// (column, group), f16 result straight from the kernel (no host epilogue).
+// CHECK-LABEL: func.func @w4a16
+// CHECK: call @__qf_cuda_gemm_40x96x256_f16_w4_g128({{.*}}) : (memref<40x256xf16>, memref<12288xi8>, memref<192xf32>, memref<40x96xf16>)
+// CHECK-NEXT: bufferization.to_tensor
+// CHECK-NEXT: return
+// DP4A-LABEL: func.func @w4a16
+// DP4A-NOT: call @__qf_cuda_gemm
+// DP4A: return
+func.func @w4a16(%x: tensor<40x256xf16>) -> tensor<40x96xf16> {
+  %wf = arith.constant dense<0.75> : tensor<96x256xf16>
+  %w = qf.quantize %wf : tensor<96x256xf16> -> !qf.qtensor<96x256xf16, #qf.scheme<i4, axis = 1, group = 128>>
+  %y = qf.matmul %x, %w transpose_rhs acc(f32) : tensor<40x256xf16>, !qf.qtensor<96x256xf16, #qf.scheme<i4, axis = 1, group = 128>> -> tensor<40x96xf16>
+  return %y : tensor<40x96xf16>
+}
+
+// The W4A16 weight layout: rows k % 15 - 7 again; word t of a row holds
+// code + 8 of k = 2t, 2t+1, 2t+8, 2t+9, then the same + 16, one per nibble
+// from the lowest: t = 0 is (1, 2, 9, 10, 2, 3, 10, 11) = 0xBA32A921, bytes
+// 21 A9 32 BA; t = 1 is 0xDC54CB43.
+// CHECK-LABEL: func.func @w4a16_layout
+// CHECK: arith.constant dense<"0x21A932BA43CB54DC
+// CHECK-SAME: tensor<256xi8>
+// CHECK: call @__qf_cuda_gemm_16x16x32_f16_w4(
+func.func @w4a16_layout(%x: tensor<16x32xf16>) -> tensor<16x16xf16> {
+  %wf = arith.constant dense<[[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0],[-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0,-5.0,-4.0,-3.0,-2.0,-1.0,0.0,1.0,2.0,3.0,4.0,5.0,6.0,7.0,-7.0,-6.0]]> : tensor<16x32xf16>
+  %w = qf.quantize %wf : tensor<16x32xf16> -> !qf.qtensor<16x32xf16, #qf.scheme<i4, axis = 0>>
+  %y = qf.matmul %x, %w transpose_rhs acc(f32) : tensor<16x32xf16>, !qf.qtensor<16x32xf16, #qf.scheme<i4, axis = 0>> -> tensor<16x16xf16>
+  return %y : tensor<16x16xf16>
+}
+
+// Groups of 32 (not a multiple of the 64-wide K tile) stay on the host.
+// CHECK-LABEL: func.func @w4a16_group32
+// CHECK-NOT: call @__qf_cuda_gemm
+// CHECK: return
+func.func @w4a16_group32(%x: tensor<40x256xf16>) -> tensor<40x96xf16> {
+  %wf = arith.constant dense<0.75> : tensor<96x256xf16>
+  %w = qf.quantize %wf : tensor<96x256xf16> -> !qf.qtensor<96x256xf16, #qf.scheme<i4, axis = 1, group = 32>>
+  %y = qf.matmul %x, %w transpose_rhs acc(f32) : tensor<40x256xf16>, !qf.qtensor<96x256xf16, #qf.scheme<i4, axis = 1, group = 32>> -> tensor<40x96xf16>
+  return %y : tensor<40x96xf16>
+}
+
 // The PTX: tensor-core instructions on sm_80 and sm_90, shared memory
 // aligned for cp.async / ldmatrix; dp4a only on sm_75.
 // PTX90: gpu.binary @qf_cuda_kernels
@@ -88,6 +132,7 @@ func.func @odd_grid(%x: tensor<16x32xf32>) -> tensor<16x16xi32> {
 // PTX90-SAME: cp.async.wait_group
 // PTX90-SAME: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX90-SAME: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
+// PTX90-SAME: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // PTX80: .target sm_80
 // PTX80-SAME: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
 // PTX75: .target sm_75
