@@ -128,7 +128,12 @@ def ConvertQFToNVVMPass : Pass<"convert-qf-to-nvvm", "ModuleOp"> {
     that is bit-exact with the reference lowering. With `tensor-cores` (the
     default) and M >= 16, K % 16 == 0 the kernel uses `mma.sync` m16n8k32
     (weights as N x K int8 rows, or nibble-packed when they have at most 4
-    bits); otherwise it is the dp4a kernel (N x K int8 rows).
+    bits); otherwise it is the dp4a kernel (N x K int8 rows). With
+    `tensor-cores`, weight-only `qf.matmul` with f16 activations, constant
+    symmetric signed weights of at most 4 bits stored N x K (per tensor,
+    per column, or in groups of a multiple of 64 along K), `acc(f32)` and
+    K % 8 == 0 also becomes a kernel call (W4A16, mma.sync m16n8k16; a
+    float path whose sums are in another order than the reference).
     qf-define-cuda-kernels gives the stubs their bodies after bufferization.
   }];
   let options = [
@@ -160,7 +165,11 @@ def QFDefineCUDAKernelsPass : Pass<"qf-define-cuda-kernels", "ModuleOp"> {
         fragments read with `ldmatrix`, `mma.sync` m16n8k32 s8 x s8 -> s32;
         unsigned activations are flipped to signed (xor 0x80) in registers;
         4-bit weights stay nibble-packed in global and shared memory and are
-        sign-extended in registers.
+        sign-extended in registers; with few output tiles, K is split
+        across blocks (grid z) that add their i32 sums atomically into an
+        output zeroed with gpu.memset;
+      * W4A16: the same tiling with f16 activations, mma.sync m16n8k16 and
+        weights dequantized in registers (code x f32 scale, rounded to f16).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",
