@@ -32,26 +32,27 @@ if sign == "h":
     wh = struct.pack("<%de" % (n * k), *vals)
     ws = "i4, axis = 0" if wscale == "channel" else "i4, axis = 1, group = %s" % wscale[1:]
     wt = "!qf.qtensor<%dx%dxf16, #qf.scheme<%s>>" % (n, k, ws)
-    print("""#id = affine_map<(d0, d1) -> (d0, d1)>
-func.func @gemm(%%x: tensor<%dx%dxf32>) -> tensor<%dx%dxf32> {
-  %%wf = arith.constant dense<"0x%s"> : tensor<%dx%dxf16>
-  %%w = qf.quantize %%wf : tensor<%dx%dxf16> -> %s
-  %%e0 = tensor.empty() : tensor<%dx%dxf16>
-  %%xh = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%%x : tensor<%dx%dxf32>) outs(%%e0 : tensor<%dx%dxf16>) {
-  ^bb0(%%v: f32, %%o: f16):
-    %%t = arith.truncf %%v : f32 to f16
-    linalg.yield %%t : f16
-  } -> tensor<%dx%dxf16>
-  %%y = qf.matmul %%xh, %%w transpose_rhs acc(f32) : tensor<%dx%dxf16>, %s -> tensor<%dx%dxf16>
-  %%e1 = tensor.empty() : tensor<%dx%dxf32>
-  %%yf = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%%y : tensor<%dx%dxf16>) outs(%%e1 : tensor<%dx%dxf32>) {
-  ^bb0(%%v: f16, %%o: f32):
-    %%t = arith.extf %%v : f16 to f32
-    linalg.yield %%t : f32
-  } -> tensor<%dx%dxf32>
-  return %%yf : tensor<%dx%dxf32>
-}""" % (m, k, m, n, wh.hex().upper(), n, k, n, k, wt, m, k, m, k, m, k, m, k, m, k, wt, m, n,
-        m, n, m, n, m, n, m, n, m, n))
+
+    def convert(dst, src, rows, cols, frm, to, op):
+        """An elementwise float conversion of a rows x cols tensor."""
+        return """  %%%s_init = tensor.empty() : tensor<%dx%dx%s>
+  %%%s = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%%%s : tensor<%dx%dx%s>) outs(%%%s_init : tensor<%dx%dx%s>) {
+  ^bb0(%%v: %s, %%o: %s):
+    %%t = arith.%s %%v : %s to %s
+    linalg.yield %%t : %s
+  } -> tensor<%dx%dx%s>
+""" % (dst, rows, cols, to, dst, src, rows, cols, frm, dst, rows, cols, to,
+       frm, to, op, frm, to, to, rows, cols, to)
+
+    print("#id = affine_map<(d0, d1) -> (d0, d1)>\n"
+          "func.func @gemm(%%x: tensor<%dx%dxf32>) -> tensor<%dx%dxf32> {\n" % (m, k, m, n)
+          + "  %%wf = arith.constant dense<\"0x%s\"> : tensor<%dx%dxf16>\n" % (wh.hex().upper(), n, k)
+          + "  %%w = qf.quantize %%wf : tensor<%dx%dxf16> -> %s\n" % (n, k, wt)
+          + convert("xh", "x", m, k, "f32", "f16", "truncf")
+          + "  %%y = qf.matmul %%xh, %%w transpose_rhs acc(f32) : tensor<%dx%dxf16>, %s -> tensor<%dx%dxf16>\n"
+          % (m, k, wt, m, n)
+          + convert("yf", "y", m, n, "f16", "f32", "extf")
+          + "  return %%yf : tensor<%dx%dxf32>\n}" % (m, n))
     sys.exit(0)
 scheme = "i8, axis = 0" if sign == "s" else "u8, asym"
 a = "!qf.qtensor<%dx%dxf32, #qf.scheme<%s>>" % (m, k, scheme)
