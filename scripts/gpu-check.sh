@@ -35,12 +35,13 @@ cases=("s8_small 33 80 100 s i32 channel 8" "u8_small 7 48 64 u i32 channel 8"
        "mma_u8_splitk_f32 48 128 2048 u f32 channel 8"
        "h_w4_channel 40 96 256 h f32 channel 4"
        "h_w4_g128 130 272 512 h f32 g128 4"
+       "h_w4_g128_f16scales 130 272 512 h f32 g128h 4"
        "h_w4_ktail 33 80 104 h f32 channel 4")
 # Benchmarks (name M N K activations weight-bits weight-scales): no
 # expected outputs (the cases above check the same kernels).
 benches=("bench_w8 4096 4096 4096 s 8 channel" "bench_w4 4096 4096 4096 s 4 channel"
          "bench_w4_m32 32 4096 4096 s 4 channel"
-         "bench_h_w4 4096 4096 4096 h 4 g128" "bench_h_w4_m32 32 4096 4096 h 4 g128")
+         "bench_h_w4 4096 4096 4096 h 4 g128h" "bench_h_w4_m32 32 4096 4096 h 4 g128h")
 
 # build_case NAME M N K SIGN RESULT WSCALE WBITS [x86]: the CUDA executable
 # and, with x86, the expected output.

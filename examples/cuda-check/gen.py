@@ -9,7 +9,8 @@ usage: gen.py M N K s|u|h [i32|f32] [channel|tensor|gG] [8|4] > gemm.mlir
 weight scale for the whole matrix instead of one per output channel; 4:
 4-bit weights, integers in [-7, 7]. h: weight-only W4A16 instead, x
 rounded to f16 times f16 weights dequantized from i4 codes (scales per
-channel, or per group of G along K with gG), acc(f32), the f16 result
+channel, or per group of G along K with gG; f16 scales with a trailing h,
+e.g. g128h), acc(f32), the f16 result
 returned as f32; only the order of the f32 sums may differ between
 backends.)
 """
@@ -30,7 +31,11 @@ if sign == "h":
     vals = [rng.randint(-wmax, wmax) * (0.01 + 0.001 * (i // k % 7)) * (1 + (i % k) // 128)
             for i in range(n * k)]
     wh = struct.pack("<%de" % (n * k), *vals)
+    # A trailing h (channelh, g128h): scales stored as f16.
+    half = wscale.endswith("h")
+    wscale = wscale.rstrip("h")
     ws = "i4, axis = 0" if wscale == "channel" else "i4, axis = 1, group = %s" % wscale[1:]
+    ws += ", scale = f16" if half else ""
     wt = "!qf.qtensor<%dx%dxf16, #qf.scheme<%s>>" % (n, k, ws)
 
     def convert(dst, src, rows, cols, frm, to, op):

@@ -33,6 +33,8 @@ enum class CUDAKernelVariant : int64_t {
   /// packF16W4ForMMA, f32 scales, f16 results; the shape's fourth entry is
   /// the scale group size along K (0: one scale per column).
   F16W4 = 3,
+  /// F16W4 whose scales are all exact f16 values: dequantized in f16.
+  F16W4HalfScales = 4,
 };
 
 /// Nibble-packed weight layout of CUDAKernelVariant::MMAW4: row n holds
@@ -44,10 +46,12 @@ std::vector<int8_t> packNibblesForMMA(const std::vector<int8_t> &rowsNxK,
                                       int64_t n, int64_t k);
 
 /// Weight layout of CUDAKernelVariant::F16W4: row n holds roundUp(K, 32) / 2
-/// bytes; the 32-bit word 4 c + t (little-endian) has in nibble i the code
-/// plus 8 of k = 32 c + 16 (i / 4) + {2t, 2t+1, 2t+8, 2t+9}[i % 4], so one
-/// word gives thread t the B registers of two mma.sync m16n8k16 steps.
-/// Codes must lie in [-8, 7]; codes past K are 0.
+/// bytes; the 32-bit word 4 c + t (little-endian) holds the codes plus 8 of
+/// 8 values of k: pair p (0..3) is k = 32 c + 16 (p / 2) + 8 (p % 2) + 2t
+/// in nibble p and that k + 1 in nibble p + 4, so one shift and mask put a
+/// pair in the two f16 halves of a register. One word gives thread t the B
+/// registers of two mma.sync m16n8k16 steps. Codes must lie in [-8, 7];
+/// codes past K are 0.
 std::vector<int8_t> packF16W4ForMMA(const std::vector<int8_t> &rowsNxK,
                                     int64_t n, int64_t k);
 

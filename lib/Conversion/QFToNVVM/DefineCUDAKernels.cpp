@@ -128,14 +128,21 @@ enum class MMAKind {
         ///< dequantized in registers with f32 scales; f16 results
 };
 
+/// Options of the F16W4 kernel.
+struct F16W4Scales {
+  int64_t numGroups = 1;  ///< scale groups per column
+  int64_t groupTiles = 1; ///< K tiles per group
+  bool f16Exact = false;  ///< every scale is an f16: dequantize in f16
+};
+
 /// The tensor-core kernel C[row, col] = sum_k A[row, k] * W[col, k]. With
 /// `splitK` > 1 (integer kinds), block z adds the sums of its slice of K to
-/// C. F16W4 takes the scales as a third argument, N x `numGroups` f32 (one
-/// group spans `groupTiles` K tiles).
+/// C. F16W4 takes the scales as a third argument, N x numGroups f32.
 gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
                               int64_t m, int64_t n, int64_t k, MMAKind kind,
                               bool signedA, int64_t splitK,
-                              int64_t numGroups = 1, int64_t groupTiles = 1) {
+                              F16W4Scales f16w4 = {}) {
+  int64_t numGroups = f16w4.numGroups, groupTiles = f16w4.groupTiles;
   MLIRContext *ctx = gpuModule.getContext();
   OpBuilder mb = OpBuilder::atBlockEnd(gpuModule.getBody());
   Location loc = gpuModule.getLoc();
@@ -289,23 +296,24 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
     frag = vector::InsertOp::create(b, reg0, frag, ArrayRef<int64_t>{0});
     return vector::InsertOp::create(b, reg1, frag, ArrayRef<int64_t>{1});
   };
-  // F16W4: two f16 weights from nibbles p, p + 1 of `x` (code + 8 each):
-  // 0x6400 | nibble is the f16 1024 + nibble, so minus 1032 gives the code
-  // exactly; times the f32 scale, rounded to f16 as qf.dequantize does.
+  // F16W4: the two f16 weights of register pair `p` (nibbles p and p + 4
+  // of `x`, code + 8 each): 0x6400 | nibble is the f16 1024 + nibble, so
+  // minus 1032 gives the code exactly; times the scale, rounded to f16 as
+  // qf.dequantize does: in f16 when the scale is an f16 (the product of an
+  // f16 and a 4-bit integer is exact in f32, so both round alike), else in
+  // f32.
   auto vec2f16 = VectorType::get({2}, f16), vec2f32 = VectorType::get({2}, f32);
   Value magicBias = arith::ConstantOp::create(
       b, vec2f16, DenseElementsAttr::get(vec2f16, b.getF16FloatAttr(1032)));
   auto dequantPair = [&](Value x, int64_t p, Value scale) -> Value {
-    Value lo = arith::AndIOp::create(
-        b, arith::ShRUIOp::create(b, x, i32c(4 * p)), i32c(0xF));
-    Value hi = arith::ShLIOp::create(
+    Value bits = arith::OrIOp::create(
         b,
-        arith::AndIOp::create(b, arith::ShRUIOp::create(b, x, i32c(4 * p + 4)),
-                              i32c(0xF)),
-        i32c(16));
-    Value bits = arith::OrIOp::create(b, arith::OrIOp::create(b, lo, hi),
-                                      i32c(0x64006400));
+        arith::AndIOp::create(b, arith::ShRUIOp::create(b, x, i32c(4 * p)),
+                              i32c(0x000F000F)),
+        i32c(0x64006400));
     Value codes = arith::SubFOp::create(b, toVector(bits, vec2f16), magicBias);
+    if (f16w4.f16Exact)
+      return arith::MulFOp::create(b, codes, scale);
     Value wide = arith::MulFOp::create(
         b, arith::ExtFOp::create(b, vec2f32, codes),
         vector::BroadcastOp::create(b, vec2f32, scale));
@@ -338,9 +346,14 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
     Value group = loadTile(remc(addc(kt, 1), 2), addc(kt, 1));
     SmallVector<Value> tileScales;
     if (isFloat)
-      for (int64_t j = 0; j < 4; ++j)
-        tileScales.push_back(memref::LoadOp::create(
-            b, scales, ValueRange{add(scaleRows[j], divc(kt, groupTiles))}));
+      for (int64_t j = 0; j < 4; ++j) {
+        Value scale = memref::LoadOp::create(
+            b, scales, ValueRange{add(scaleRows[j], divc(kt, groupTiles))});
+        if (f16w4.f16Exact)
+          scale = vector::BroadcastOp::create(
+              b, vec2f16, arith::TruncFOp::create(b, f16, scale));
+        tileScales.push_back(scale);
+      }
     nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(1));
     gpu::BarrierOp::create(b);
     SmallVector<Value> acc(loop.getRegionIterArgs());
@@ -383,10 +396,11 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
                 i32c(0x0F0F0F0F)));
             fb.push_back(fragOf(toVector(lo, bytes4), toVector(hi, bytes4)));
           } else {
-            // Nibbles 4s..4s+3 of step s (of 2): k = 2t, 2t+1, 2t+8, 2t+9.
-            int64_t base = (ks / stepK) % 2 * 4;
-            fb.push_back(fragOf(dequantPair(word, base, tileScales[j]),
-                                dequantPair(word, base + 2, tileScales[j])));
+            // Pairs 2s, 2s + 1 of step s (of 2): k = 2t, 2t+1 and 2t+8,
+            // 2t+9.
+            int64_t pair = (ks / stepK) % 2 * 2;
+            fb.push_back(fragOf(dequantPair(word, pair, tileScales[j]),
+                                dequantPair(word, pair + 1, tileScales[j])));
           }
         }
       }
@@ -459,8 +473,9 @@ struct DefineCUDAKernelsPass
     for (func::FuncOp stub : stubs) {
       // {M, N, K, signed activations, CUDAKernelVariant}.
       auto shape = stub->getAttrOfType<DenseI64ArrayAttr>(qf::kCUDAKernelAttr);
-      if (!shape || shape.size() != 5 || shape[4] < 0 || shape[4] > 3 ||
-          (shape[4] == 3 && shape[3] && (shape[3] % kTileK || shape[2] % shape[3]))) {
+      if (!shape || shape.size() != 5 || shape[4] < 0 || shape[4] > 4 ||
+          (shape[4] >= 3 && shape[3] &&
+           (shape[3] % kTileK || shape[2] % shape[3]))) {
         stub.emitError() << "malformed " << qf::kCUDAKernelAttr;
         return signalPassFailure();
       }
@@ -473,13 +488,17 @@ struct DefineCUDAKernelsPass
         qf::detail::defineGPUHostStub(
             stub, kernel, {(n + kBlockThreads - 1) / kBlockThreads, m, 1},
             {kBlockThreads, 1, 1});
-      } else if (variant == qf::detail::CUDAKernelVariant::F16W4) {
-        int64_t kTiles = (k + kTileK - 1) / kTileK;
+      } else if (variant == qf::detail::CUDAKernelVariant::F16W4 ||
+                 variant == qf::detail::CUDAKernelVariant::F16W4HalfScales) {
         int64_t group = shape[3];
+        F16W4Scales scales;
+        scales.numGroups = group ? k / group : 1;
+        scales.groupTiles = group ? group / kTileK : (k + kTileK - 1) / kTileK;
+        scales.f16Exact =
+            variant == qf::detail::CUDAKernelVariant::F16W4HalfScales;
         gpu::GPUFuncOp kernel = buildMMAKernel(
             gpuModule, name, m, n, k, MMAKind::F16W4, /*signedA=*/true,
-            /*splitK=*/1, group ? k / group : 1,
-            group ? group / kTileK : kTiles);
+            /*splitK=*/1, scales);
         qf::detail::defineGPUHostStub(
             stub, kernel,
             {(n + kTileN - 1) / kTileN, (m + kTileM - 1) / kTileM, 1},

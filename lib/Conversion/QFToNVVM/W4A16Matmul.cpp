@@ -26,7 +26,6 @@ using namespace mlir::qf;
 std::vector<int8_t>
 mlir::qf::detail::packF16W4ForMMA(const std::vector<int8_t> &rowsNxK,
                                   int64_t n, int64_t k) {
-  static const int64_t kOffsets[4] = {0, 1, 8, 9};
   int64_t rowBytes = (k + 31) / 32 * 16;
   std::vector<int8_t> out(size_t(n * rowBytes), 0);
   for (int64_t row = 0; row < n; ++row)
@@ -34,7 +33,8 @@ mlir::qf::detail::packF16W4ForMMA(const std::vector<int8_t> &rowsNxK,
       int64_t c = word / 4, t = word % 4;
       uint32_t bits = 0;
       for (int64_t i = 0; i < 8; ++i) {
-        int64_t kk = 32 * c + 16 * (i / 4) + 2 * t + kOffsets[i % 4];
+        int64_t pair = i % 4;
+        int64_t kk = 32 * c + 16 * (pair / 2) + 8 * (pair % 2) + 2 * t + i / 4;
         int32_t code = kk < k ? rowsNxK[size_t(row * k + kk)] : 0;
         bits |= uint32_t((code + 8) & 0xF) << (4 * i);
       }
@@ -98,6 +98,18 @@ struct LowerW4A16Matmul : OpConversionPattern<MatmulOp> {
         scales[size_t(row * groups + g)] = rs.tensorScale ? s * w->tensorScale : s;
       }
     std::vector<int8_t> packed = qf::detail::packF16W4ForMMA(codes, n, k);
+    // Scales that are f16 values (as with `scale = f16`) let the kernel
+    // dequantize in f16 with the same result.
+    bool halfScales = llvm::all_of(scales, [](float s) {
+      llvm::APFloat half(s);
+      bool lost = false;
+      return half.convert(llvm::APFloat::IEEEhalf(),
+                          llvm::APFloat::rmNearestTiesToEven,
+                          &lost) == llvm::APFloat::opOK &&
+             !lost;
+    });
+    auto variant = halfScales ? qf::detail::CUDAKernelVariant::F16W4HalfScales
+                              : qf::detail::CUDAKernelVariant::F16W4;
 
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     Type i8 = b.getI8Type(), f16 = b.getF16Type(), f32 = b.getF32Type();
@@ -117,11 +129,12 @@ struct LowerW4A16Matmul : OpConversionPattern<MatmulOp> {
       OpBuilder::InsertionGuard guard(rewriter);
       std::string name = "__qf_cuda_gemm_" + std::to_string(m) + "x" +
                          std::to_string(n) + "x" + std::to_string(k) +
-                         "_f16_w4" + (group ? "_g" + std::to_string(group) : "");
+                         "_f16_w4" + (group ? "_g" + std::to_string(group) : "") +
+                         (halfScales ? "_hs" : "");
       kernel = qf::detail::getOrDeclareKernel(
           op->getParentOfType<ModuleOp>(), name, {aMem, wMem, sMem, cMem},
           kCUDAKernelAttr,
-          {m, n, k, group, int64_t(qf::detail::CUDAKernelVariant::F16W4)});
+          {m, n, k, group, int64_t(variant)});
     }
     Value aBuf = bufferization::ToBufferOp::create(b, aMem, adaptor.getLhs(),
                                                    /*readOnly=*/true);

@@ -42,6 +42,17 @@ func.func private @__qf_cuda_gemm_40x96x256_f16_w4_g128(memref<40x256xf16>, memr
 
 // -----
 
+// Variant 4: the same with scales that are f16 values, dequantized in f16
+// (one f16 multiply per register pair).
+// CHECK-LABEL: func.func private @__qf_cuda_gemm_40x96x256_f16_w4_hs(
+// CHECK: gpu.func @__qf_cuda_gemm_40x96x256_f16_w4_hs_kernel(
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: arith.mulf %{{.*}}, %{{.*}} : vector<2xf16>
+// CHECK: nvgpu.mma.sync
+func.func private @__qf_cuda_gemm_40x96x256_f16_w4_hs(memref<40x256xf16>, memref<12288xi8>, memref<96xf32>, memref<40x96xf16>) attributes {qf.cuda_kernel = array<i64: 40, 96, 256, 0, 4>}
+
+// -----
+
 // expected-error @below {{malformed qf.cuda_kernel}}
 func.func private @bad_group(memref<40x256xf16>, memref<12288xi8>, memref<192xf32>, memref<40x96xf16>) attributes {qf.cuda_kernel = array<i64: 40, 96, 256, 96, 3>}
 

@@ -17,5 +17,9 @@
 // CHECK: PASS mma_w4_u8_f32
 // CHECK: PASS mma_w4_splitk
 // CHECK: PASS mma_u8_splitk_f32
+// CHECK: PASS h_w4_channel
+// CHECK: PASS h_w4_g128
+// CHECK: PASS h_w4_g128_f16scales
+// CHECK: PASS h_w4_ktail
 // CHECK-NOT: FAIL
 // CHECK: kernel {{.*}} ms per call (CUDA events)
