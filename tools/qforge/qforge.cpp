@@ -180,7 +180,8 @@ static cl::opt<double> quantizeBudget(
 static cl::list<std::string> quantizeCandidates(
     "candidates", cl::CommaSeparated,
     cl::desc("Allocation candidates (default 2,3,4,8; also e.g. 4g64, 3:f16 "
-             "(16-bit scales), 2o (odd grid {-3,-1,1,3}), binary, ternary, "
+             "(16-bit scales), 3t (one scale per tensor), 2o (odd grid "
+             "{-3,-1,1,3}), binary, ternary, "
              "fp8, nvfp4; binary:f16,2o:f16,3o:f16,4o:f16,8:f16 beats the "
              "default on the example transformer; odd-grid layers "
              "run on the reference lowering)"),

@@ -102,6 +102,8 @@ struct CandidateSpec {
   /// "binary" (i1, odd grid), "ternary" (i2, narrow grid), or a width
   /// followed by "o" (odd grid, e.g. 2o: {-3, -1, 1, 3}) or "n" (narrow).
   qforge::IntegerGrid grid = qforge::IntegerGrid::Full;
+  /// A trailing "t" (e.g. 3t, 2ot): one scale for the whole tensor.
+  bool perTensor = false;
 };
 
 std::optional<CandidateSpec> parseCandidate(StringRef text) {
@@ -140,6 +142,11 @@ std::optional<CandidateSpec> parseCandidate(StringRef text) {
     return spec;
   }
   auto [width, group] = text.trim().split('g');
+  if (width.consume_back("t")) {
+    if (text.contains('g'))
+      return std::nullopt; // one scale per tensor or per group, not both
+    spec.perTensor = true;
+  }
   if (width.consume_back("o"))
     spec.grid = qforge::IntegerGrid::Odd;
   else if (width.consume_back("n"))
@@ -231,9 +238,10 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
             << "qf-allocate-bits: bad candidate '" << text
             << "': expected a width 1.." << qforge::kMaxBits
             << " (a suffix o for the odd grid, n for the narrow one), "
-               "optionally followed by g and a group size (e.g. 4g128) "
-               "and by :f16 or :bf16 for 16-bit scales (e.g. 3:f16); binary, "
-               "ternary; or fp8, mxfp4, nvfp4";
+               "optionally followed by t for one scale per tensor (e.g. "
+               "3t) or by g and a group size (e.g. 4g128), and by :f16 or "
+               ":bf16 for 16-bit scales (e.g. 3:f16); binary, ternary; or "
+               "fp8, mxfp4, nvfp4";
         return signalPassFailure();
       }
       specs.push_back(*spec);
@@ -358,6 +366,10 @@ struct AllocateBitsPass : qf::impl::QFAllocateBitsPassBase<AllocateBitsPass> {
             continue; // a user that cannot take groups along K
           candidate.scheme.axis = kAxis;
           candidate.scheme.groupSize = spec.group;
+        }
+        if (spec.perTensor) {
+          candidate.scheme.axis = -1;
+          candidate.scheme.groupSize = 0;
         }
         if (spec.scaleFormat)
           candidate.scheme.scaleFormat = *spec.scaleFormat;

@@ -17,7 +17,7 @@
 // NV:  qf.quantize {{.*}}qf.alloc_bits = 6.080000e+02 : f64{{.*}} -> !qf.qtensor<16x8xf32, #qf.scheme<f4E2M1FN, axis = 0, group = 16, scale = f8E4M3FN, tensor_scale>>
 // REPORT: remark: qf-analyze-error: layer0: #qf.scheme<f4E2M1FN, axis = 0, group = 16, scale = f8E4M3FN, tensor_scale>, 4.750 bits/weight
 // MX: qf-allocate-bits: none of the candidates fits this weight
-// BAD: qf-allocate-bits: bad candidate 'fp4': expected a width 1..8 (a suffix o for the odd grid, n for the narrow one), optionally followed by g and a group size (e.g. 4g128) and by :f16 or :bf16 for 16-bit scales (e.g. 3:f16); binary, ternary; or fp8, mxfp4, nvfp4
+// BAD: qf-allocate-bits: bad candidate 'fp4': expected a width 1..8 (a suffix o for the odd grid, n for the narrow one), optionally followed by t for one scale per tensor (e.g. 3t) or by g and a group size (e.g. 4g128), and by :f16 or :bf16 for 16-bit scales (e.g. 3:f16); binary, ternary; or fp8, mxfp4, nvfp4
 // Integer grids: binary (i1, odd grid) costs 128 + 8 x 32 = 384 bits, the
 // only candidate within a budget of 3; ternary (i2, narrow) and 2o (i2, odd)
 // cost 512 bits. The results run through the lowering.
@@ -49,6 +49,17 @@
 // BF16: qf.quantize {{.*}}qf.alloc_bits = 7.680000e+02 : f64{{.*}} -> !qf.qtensor<16x8xf32, #qf.scheme<i4, axis = 0, group = 8, scale = bf16>>
 // BADSCALE: qf-allocate-bits: bad candidate '3:f8'
 // BADFLOAT: qf-allocate-bits: bad candidate 'fp8:f16'
+// One scale per tensor: 3t costs 128 x 3 + 32 = 416 bits (3.25 bits per
+// weight), 3 with per-column scales 128 x 3 + 8 x 32 = 640 bits, so a
+// budget of 3.5 takes 3t (2ot: the odd grid, 288 bits, is worse). A group
+// and a per-tensor scale together are rejected. It runs through the
+// lowering.
+// RUN: qforge-opt %s -qf-allocate-bits="budget=3.5 candidates=3,3t,2ot" -o %t.pt.mlir
+// RUN: FileCheck %s --check-prefix=PERTENSOR < %t.pt.mlir
+// RUN: qforge-run %t.pt.mlir --seed 1
+// RUN: not qforge-opt %s -qf-allocate-bits="budget=5 candidates=3tg8" 2>&1 | FileCheck %s --check-prefix=BADPT
+// PERTENSOR: qf.quantize {{.*}}qf.alloc_bits = 4.160000e+02 : f64{{.*}} -> !qf.qtensor<16x8xf32, #qf.scheme<i3>>
+// BADPT: qf-allocate-bits: bad candidate '3tg8'
 func.func @main(%x: tensor<2x16xf32>) -> tensor<2x8xf32> {
   %w = arith.constant dense<[[0.5, -1.0, 0.25, 2.0, 1.0, 0.5, -0.5, 0.0], [-0.25, 0.75, 1.0, -1.0, 0.1, 0.2, 0.3, 0.4],
                               [1.5, -0.5, 0.0, 0.75, -1.25, 0.3, 0.9, -0.1], [0.05, -0.6, 1.1, 0.2, -0.8, 0.6, 0.0, 1.0],
