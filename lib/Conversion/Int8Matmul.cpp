@@ -1,13 +1,15 @@
 //===- Int8Matmul.cpp - int8 qf.matmul to target kernels ------------------===//
 //
 // Shared by convert-qf-to-x86 (AVX-512 VNNI) and convert-qf-to-nvvm (CUDA
-// dp4a): qf.matmul with 8-bit integer activations and constant symmetric
-// 8-bit weights becomes a call to a kernel on buffers and an epilogue:
+// tensor cores or dp4a): qf.matmul with 8-bit integer activations and
+// constant symmetric weights (8-bit; on CUDA any width whose values fit a
+// byte) becomes a call to a kernel on buffers and an epilogue:
 //
 //   * the weights are repacked at compile time (by the C++ reference) into
 //     the kernel's layout, with their column sums and scales;
 //   * the activation codes are the first M*K bytes of their blob;
-//   * the kernel computes raw i32 sums; the epilogue subtracts
+//   * the kernel computes raw i32 sums (of activations shifted by +128 for
+//     vpdpbusd, -128 for mma.sync with unsigned ones); the epilogue subtracts
 //     (zero point + shift) * column sum and applies the scales in the order
 //     of the reference (docs/Semantics.md), so results are bit-exact with
 //     convert-qf-to-linalg.
