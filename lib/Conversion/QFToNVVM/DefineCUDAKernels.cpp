@@ -3,7 +3,7 @@
 // Gives the CUDA kernel stubs declared by convert-qf-to-nvvm their bodies,
 // after bufferization: host code that copies the operands to the device,
 // launches a kernel (emitted into `gpu.module @qf_cuda_kernels`) and copies
-// the i32 sums back. Two kernels:
+// the result back. The kernels:
 //
 //   * dp4a: one thread per output, the K loop in steps of 4 bytes
 //     (nvvm.dot.accumulate.4way); any shape the pattern accepts;
@@ -14,6 +14,10 @@
 //     the other. Rows past M or N are clamped on load and not stored; K past
 //     its end is zero-filled by cp.async. 4-bit weights stay nibble-packed
 //     (Int8Matmul.h, packNibblesForMMA) and are sign-extended in registers.
+//     With few output tiles, K is split across blocks that add their sums
+//     atomically;
+//   * W4A16: the same tiling with f16 activations, mma.sync m16n8k16 and
+//     4-bit weights dequantized in registers (packF16W4ForMMA).
 //
 //===----------------------------------------------------------------------===//
 
@@ -471,7 +475,8 @@ struct DefineCUDAKernelsPass
     gpu::GPUModuleOp gpuModule =
         qf::detail::getOrCreateGPUModule(module, "qf_cuda_kernels");
     for (func::FuncOp stub : stubs) {
-      // {M, N, K, signed activations, CUDAKernelVariant}.
+      // {M, N, K, signed activations (W4A16: the scale group along K, 0 per
+      // column), CUDAKernelVariant}.
       auto shape = stub->getAttrOfType<DenseI64ArrayAttr>(qf::kCUDAKernelAttr);
       if (!shape || shape.size() != 5 || shape[4] < 0 || shape[4] > 4 ||
           (shape[4] >= 3 && shape[3] &&
@@ -482,12 +487,14 @@ struct DefineCUDAKernelsPass
       int64_t m = shape[0], n = shape[1], k = shape[2];
       std::string name = (stub.getName() + "_kernel").str();
       auto variant = qf::detail::CUDAKernelVariant(shape[4]);
+      gpu::GPUFuncOp kernel;
+      std::array<int64_t, 3> grid = {(n + kTileN - 1) / kTileN,
+                                     (m + kTileM - 1) / kTileM, 1};
+      int64_t threads = kMMAThreads;
       if (variant == qf::detail::CUDAKernelVariant::DP4A) {
-        gpu::GPUFuncOp kernel =
-            buildKernel(gpuModule, name, m, n, k, shape[3] != 0);
-        qf::detail::defineGPUHostStub(
-            stub, kernel, {(n + kBlockThreads - 1) / kBlockThreads, m, 1},
-            {kBlockThreads, 1, 1});
+        kernel = buildKernel(gpuModule, name, m, n, k, shape[3] != 0);
+        grid = {(n + kBlockThreads - 1) / kBlockThreads, m, 1};
+        threads = kBlockThreads;
       } else if (variant == qf::detail::CUDAKernelVariant::F16W4 ||
                  variant == qf::detail::CUDAKernelVariant::F16W4HalfScales) {
         int64_t group = shape[3];
@@ -496,25 +503,26 @@ struct DefineCUDAKernelsPass
         scales.groupTiles = group ? group / kTileK : (k + kTileK - 1) / kTileK;
         scales.f16Exact =
             variant == qf::detail::CUDAKernelVariant::F16W4HalfScales;
-        gpu::GPUFuncOp kernel = buildMMAKernel(
-            gpuModule, name, m, n, k, MMAKind::F16W4, /*signedA=*/true,
-            /*splitK=*/1, scales);
-        qf::detail::defineGPUHostStub(
-            stub, kernel,
-            {(n + kTileN - 1) / kTileN, (m + kTileM - 1) / kTileM, 1},
-            {kMMAThreads, 1, 1});
+        kernel = buildMMAKernel(gpuModule, name, m, n, k, MMAKind::F16W4,
+                                /*signedA=*/true, /*splitK=*/1, scales);
       } else {
-        int64_t splitK = splitKFor(m, n, k);
-        gpu::GPUFuncOp kernel = buildMMAKernel(
+        grid[2] = splitKFor(m, n, k);
+        kernel = buildMMAKernel(
             gpuModule, name, m, n, k,
             variant == qf::detail::CUDAKernelVariant::MMAW4 ? MMAKind::I8W4
                                                             : MMAKind::I8W8,
-            shape[3] != 0, splitK);
-        qf::detail::defineGPUHostStub(
-            stub, kernel,
-            {(n + kTileN - 1) / kTileN, (m + kTileM - 1) / kTileM, splitK},
-            {kMMAThreads, 1, 1}, /*zeroOutput=*/splitK > 1);
+            shape[3] != 0, grid[2]);
       }
+      // The stub was declared with the kernel's operands (convert-qf-to-nvvm
+      // does); a hand-written one must match too.
+      if (stub.getFunctionType().getInputs() !=
+          kernel.getFunctionType().getInputs()) {
+        stub.emitError() << qf::kCUDAKernelAttr
+                         << " does not match the stub's argument types";
+        return signalPassFailure();
+      }
+      qf::detail::defineGPUHostStub(stub, kernel, grid, {threads, 1, 1},
+                                    /*zeroOutput=*/grid[2] > 1);
       stub->removeAttr(qf::kCUDAKernelAttr);
     }
   }

@@ -60,3 +60,8 @@ func.func private @bad_group(memref<40x256xf16>, memref<12288xi8>, memref<192xf3
 
 // expected-error @below {{malformed qf.cuda_kernel}}
 func.func private @bad(memref<5x36xi8>, memref<2880xi8>, memref<5x80xi32>) attributes {qf.cuda_kernel = array<i64: 5, 80, 36, 1, 7>}
+
+// -----
+
+// expected-error @below {{qf.cuda_kernel does not match the stub's argument types}}
+func.func private @mismatch(memref<5x36xi8>, memref<100xi8>, memref<5x80xi32>) attributes {qf.cuda_kernel = array<i64: 5, 80, 36, 1, 0>}
