@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The CUDA check in two halves (issue 9).
 #   scripts/gpu-check.sh build DIR [BUILD]  on the build machine: compiles
-#       integer GEMMs (8- and 4-bit weights) ahead of time for CUDA (host
-#       object + embedded sm_90 cubin, linked with qforge's CUDA runtime: no
-#       MLIR at run time) and for x86, whose outputs are the expected results.
+#       integer GEMMs (8- and 4-bit weights) and W4A16 ones ahead of time
+#       for CUDA (host object + embedded sm_90 cubin, linked with qforge's
+#       CUDA runtime: no MLIR at run time) and for x86, whose outputs are the
+#       expected results.
 #   scripts/gpu-check.sh run DIR            on the GPU machine: runs them,
-#       compares bit for bit, times the CUDA kernels (events) and
-#       torch._int_mm (cuBLASLt int8) on the same shapes, prints a summary.
+#       compares (integers bit for bit, W4A16 within a tolerance), times the
+#       CUDA kernels (events), torch._int_mm (cuBLASLt int8) and torch.mm
+#       (f16) on the same shapes, prints a summary.
 set -euo pipefail
 
 mode=${1:?usage: gpu-check.sh build DIR [BUILD] | run DIR}
