@@ -57,8 +57,8 @@ std::vector<int8_t> packF16W4ForMMA(const std::vector<int8_t> &rowsNxK,
 
 /// Adds the pattern that lowers weight-only qf.matmul with f16 activations,
 /// constant symmetric signed weights of at most 4 bits stored N x K (per
-/// tensor, per column, or in groups of a multiple of 64 along K), acc(f32)
-/// and K % 8 == 0 to a CUDA tensor-core kernel (W4A16, QFToNVVM).
+/// tensor, per column, or in groups of a multiple of 64 along K), acc(f32),
+/// K % 8 == 0 and N even to a CUDA tensor-core kernel (W4A16, QFToNVVM).
 void populateW4A16MatmulKernelPatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns,
                                        PatternBenefit benefit);

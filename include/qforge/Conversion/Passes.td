@@ -131,8 +131,8 @@ def ConvertQFToNVVMPass : Pass<"convert-qf-to-nvvm", "ModuleOp"> {
     bits); otherwise it is the dp4a kernel (N x K int8 rows). With
     `tensor-cores`, weight-only `qf.matmul` with f16 activations, constant
     symmetric signed weights of at most 4 bits stored N x K (per tensor,
-    per column, or in groups of a multiple of 64 along K), `acc(f32)` and
-    K % 8 == 0 also becomes a kernel call (W4A16, mma.sync m16n8k16; a
+    per column, or in groups of a multiple of 64 along K), `acc(f32)`,
+    K % 8 == 0 and an even N also becomes a kernel call (W4A16, mma.sync m16n8k16; a
     float path whose sums are in another order than the reference).
     qf-define-cuda-kernels gives the stubs their bodies after bufferization.
   }];

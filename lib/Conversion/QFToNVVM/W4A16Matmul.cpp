@@ -79,6 +79,9 @@ struct LowerW4A16Matmul : OpConversionPattern<MatmulOp> {
     if (k % 8)
       return rewriter.notifyMatchFailure(
           op, "K % 8 is not 0 (16-byte rows for cp.async)");
+    if (n % 2)
+      return rewriter.notifyMatchFailure(
+          op, "N is odd (the kernel stores pairs of columns)");
     FailureOr<qforge::QuantizedTensor> w =
         qf::detail::constantWeights(op, rewriter);
     if (failed(w))

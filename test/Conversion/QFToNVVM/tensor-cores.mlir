@@ -113,6 +113,17 @@ func.func @w4a16_layout(%x: tensor<16x32xf16>) -> tensor<16x16xf16> {
   return %y : tensor<16x16xf16>
 }
 
+// An odd N (the kernel stores column pairs) stays on the host.
+// CHECK-LABEL: func.func @w4a16_odd_n
+// CHECK-NOT: call @__qf_cuda_gemm
+// CHECK: return
+func.func @w4a16_odd_n(%x: tensor<16x32xf16>) -> tensor<16x15xf16> {
+  %wf = arith.constant dense<0.75> : tensor<15x32xf16>
+  %w = qf.quantize %wf : tensor<15x32xf16> -> !qf.qtensor<15x32xf16, #qf.scheme<i4, axis = 0>>
+  %y = qf.matmul %x, %w transpose_rhs acc(f32) : tensor<16x32xf16>, !qf.qtensor<15x32xf16, #qf.scheme<i4, axis = 0>> -> tensor<16x15xf16>
+  return %y : tensor<16x15xf16>
+}
+
 // Groups of 32 (not a multiple of the 64-wide K tile) stay on the host.
 // CHECK-LABEL: func.func @w4a16_group32
 // CHECK-NOT: call @__qf_cuda_gemm
