@@ -267,12 +267,20 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
       b, accType,
       DenseElementsAttr::get(accType, isFloat ? Attribute(b.getF32FloatAttr(0))
                                               : b.getI32IntegerAttr(0)));
-  Value signFlip = arith::ConstantOp::create(
-      b, packedType,
-      DenseElementsAttr::get(packedType, b.getIntegerAttr(i8, -128)));
-  // ldmatrix row addresses: lanes 8j..8j+7 give the rows of matrix j.
+  // Unsigned activations are flipped to signed bytes (xor 0x80).
+  Value signFlip;
+  if (!isFloat && !signedA)
+    signFlip = arith::ConstantOp::create(
+        b, packedType,
+        DenseElementsAttr::get(packedType, b.getIntegerAttr(i8, -128)));
+  // ldmatrix row addresses: lanes 8j..8j+7 give the rows of matrix j; the
+  // int8 weight rows (I8W8) are read as two matrices per 8 columns.
   Value lane16 = remc(lane, 16), laneHalf = mulc(divc(lane, 16), e16);
-  Value lane8 = remc(lane, 8), laneQuarter = mulc(remc(divc(lane, 8), 2), 16);
+  Value lane8, laneQuarter;
+  if (kind == MMAKind::I8W8) {
+    lane8 = remc(lane, 8);
+    laneQuarter = mulc(remc(divc(lane, 8), 2), 16);
+  }
   auto toVector = [&](Value x, VectorType t) -> Value {
     Value v = vector::FromElementsOp::create(b, VectorType::get({1}, i32),
                                              ValueRange{x});
@@ -307,8 +315,10 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
   // f16 and a 4-bit integer is exact in f32, so both round alike), else in
   // f32.
   auto vec2f16 = VectorType::get({2}, f16), vec2f32 = VectorType::get({2}, f32);
-  Value magicBias = arith::ConstantOp::create(
-      b, vec2f16, DenseElementsAttr::get(vec2f16, b.getF16FloatAttr(1032)));
+  Value magicBias;
+  if (isFloat)
+    magicBias = arith::ConstantOp::create(
+        b, vec2f16, DenseElementsAttr::get(vec2f16, b.getF16FloatAttr(1032)));
   auto dequantPair = [&](Value x, int64_t p, Value scale) -> Value {
     Value bits = arith::OrIOp::create(
         b,
@@ -370,7 +380,7 @@ gpu::GPUFuncOp buildMMAKernel(gpu::GPUModuleOp gpuModule, StringRef name,
             ValueRange{stage, add(addc(warpRow, i * 16), lane16),
                        addc(laneHalf, ks)},
             /*transpose=*/false, /*numTiles=*/4);
-        if (!isFloat && !signedA)
+        if (signFlip)
           f = arith::XOrIOp::create(b, f, signFlip);
         fa.push_back(f);
       }

@@ -108,8 +108,7 @@ struct LowerW4A16Matmul : OpConversionPattern<MatmulOp> {
       bool lost = false;
       return half.convert(llvm::APFloat::IEEEhalf(),
                           llvm::APFloat::rmNearestTiesToEven,
-                          &lost) == llvm::APFloat::opOK &&
-             !lost;
+                          &lost) == llvm::APFloat::opOK;
     });
     auto variant = halfScales ? qf::detail::CUDAKernelVariant::F16W4HalfScales
                               : qf::detail::CUDAKernelVariant::F16W4;
